@@ -1,0 +1,251 @@
+import { ConsulProvider } from '@cdktf/provider-consul/lib/provider';
+import { Annotations, Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { ConsulEdition } from './edition';
+import { MeshConfigEntry } from './config-entries/mesh';
+import { ProxyDefaults } from './config-entries/proxy-defaults';
+import { MeshGatewayMode } from './mesh-gateway-mode';
+import { IPartition, Partition, PartitionOptions } from './partition';
+import * as errors from './private/errors';
+import { KIND, registered } from './private/registry';
+import { assertDnsLabel, assertNotBlank, compareVersions, parseVersion } from './private/validate';
+
+
+/** What other constructs need to know about a Consul cluster (one datacenter). */
+export interface IConsulCluster extends IConstruct {
+  /** The Consul datacenter name. */
+  readonly datacenter: string;
+  /** Community or Enterprise. */
+  readonly edition: ConsulEdition;
+  /** The Consul version the cluster runs ("1.22.5"). */
+  readonly consulVersion: string;
+  /** The provider alias every Consul resource of this cluster is created with. */
+  readonly provider: ConsulProvider;
+  /** The `default` admin partition. */
+  readonly defaultPartition: IPartition;
+  /** Gateway mode for peered upstreams, as written to `proxy-defaults`. */
+  readonly meshGatewayMode: MeshGatewayMode;
+  /** Whether peering control-plane traffic goes through mesh gateways (resolved at synth). */
+  readonly peerThroughMeshGateways: boolean;
+  /** The cluster's `mesh` config entry, when this app manages it. */
+  readonly meshConfig?: MeshConfigEntry;
+  /** True on Consul Enterprise. */
+  readonly isEnterprise: boolean;
+}
+
+/** Props of {@link ConsulCluster}. */
+export interface ConsulClusterProps {
+  /**
+   * The Consul datacenter name. It is set explicitly on the provider, so no operation needs `agent:read`
+   * to discover it, and it is the default alias and the default peer name others use for this cluster.
+   */
+  readonly datacenter: string;
+  /**
+   * `host:port` of the cluster's HTTP API (a server or client agent).
+   * @see https://registry.terraform.io/providers/hashicorp/consul/latest/docs#address
+   */
+  readonly address: string;
+  /**
+   * `http` or `https`.
+   * @default "http"
+   */
+  readonly scheme?: string;
+  /**
+   * ACL token of the Terraform operator for this cluster. Pass a sensitive `TerraformVariable`'s value,
+   * never a literal: a literal lands in the synthesized JSON.
+   * @default - the provider reads CONSUL_HTTP_TOKEN
+   */
+  readonly token?: string;
+  /**
+   * PEM of the CA that signed the cluster's HTTPS certificate.
+   * @default - system roots (or CONSUL_CACERT)
+   */
+  readonly caPem?: string;
+  /**
+   * Alias of this cluster's `consul` provider block.
+   * @default - the datacenter name
+   */
+  readonly providerAlias?: string;
+  /**
+   * Consul edition.
+   * @default ConsulEdition.COMMUNITY
+   */
+  readonly edition?: ConsulEdition;
+  /**
+   * The Consul version the cluster runs, "major.minor.patch". Peering through mesh gateways needs 1.14.1+,
+   * and the bundled provider (hashicorp/consul 2.22.1) supports 1.19.0+.
+   * @default ConsulCluster.DEFAULT_CONSUL_VERSION
+   */
+  readonly consulVersion?: string;
+  /**
+   * Route peering control-plane traffic through mesh gateways (`mesh` entry,
+   * `Peering.PeerThroughMeshGateways`). Needs a mesh gateway in the default partition.
+   * @default - true when the default partition has a mesh gateway
+   */
+  readonly peerThroughMeshGateways?: boolean;
+  /**
+   * Gateway mode for peered upstreams, written to `proxy-defaults` and on every peered upstream.
+   * `LOCAL` needs a mesh gateway in each importing partition; `NONE` is rejected for peered traffic.
+   * @default MeshGatewayMode.REMOTE
+   */
+  readonly meshGatewayMode?: MeshGatewayMode;
+  /**
+   * Write the cluster-wide `mesh` and `proxy-defaults` entries. Turn off only when something else manages
+   * them; they must then set `PeerThroughMeshGateways` and the gateway mode themselves.
+   * @default true
+   */
+  readonly manageMeshDefaults?: boolean;
+}
+
+/**
+ * One Consul datacenter: its provider alias, edition, version and admin partitions.
+ *
+ * Creates a `consul` provider block (alias = datacenter, explicit `datacenter`), and unless
+ * `manageMeshDefaults` is false, the `mesh` and `proxy-defaults` config entries (in the `default` partition).
+ * Every Consul resource of the cluster is created with this provider; none relies on a default provider.
+ *
+ * @example
+ * const dc1 = new ConsulCluster(stack, 'Dc1', {
+ *   datacenter: 'dc1',
+ *   address: 'consul-dc1.example.com:8501',
+ *   scheme: 'https',
+ *   token: dc1Token.stringValue,
+ * });
+ */
+export class ConsulCluster extends Construct implements IConsulCluster {
+  /** Consul version assumed when none is given (paired with Envoy 1.35.x by the data plane). */
+  public static readonly DEFAULT_CONSUL_VERSION = '1.22.5';
+  /** Oldest Consul version the bundled provider (hashicorp/consul 2.22.1) supports. */
+  public static readonly MINIMUM_CONSUL_VERSION = '1.19.0';
+
+  /** Returns true when `x` is a {@link ConsulCluster}. */
+  public static isConsulCluster(x: unknown): x is ConsulCluster {
+    return x instanceof ConsulCluster;
+  }
+
+  public readonly datacenter: string;
+  public readonly edition: ConsulEdition;
+  public readonly consulVersion: string;
+  public readonly provider: ConsulProvider;
+  public readonly defaultPartition: Partition;
+  public readonly meshGatewayMode: MeshGatewayMode;
+  /** The `mesh` config entry, unless `manageMeshDefaults` is false. */
+  public readonly meshConfig?: MeshConfigEntry;
+  /** The `proxy-defaults` config entry, unless `manageMeshDefaults` is false. */
+  public readonly proxyDefaults?: ProxyDefaults;
+  private readonly partitionScope: Construct;
+  private readonly explicitPeerThrough?: boolean;
+
+  public constructor(scope: Construct, id: string, props: ConsulClusterProps) {
+    super(scope, id);
+    assertDnsLabel('datacenter', props.datacenter);
+    assertNotBlank('address', props.address);
+    if (props.scheme !== undefined && !Token.isUnresolved(props.scheme) && !['http', 'https'].includes(props.scheme)) {
+      throw new Error(`scheme ${JSON.stringify(props.scheme)} is not supported; use "http" or "https"`);
+    }
+    const alias = props.providerAlias ?? props.datacenter;
+    if (!Token.isUnresolved(alias) && !/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(alias)) {
+      throw new Error(
+        `providerAlias ${JSON.stringify(alias)} is not a Terraform identifier; start with a letter and use letters, ` +
+          'digits, "_" and "-"',
+      );
+    }
+    this.consulVersion = props.consulVersion ?? ConsulCluster.DEFAULT_CONSUL_VERSION;
+    const version = parseVersion('consulVersion', this.consulVersion);
+    if (compareVersions(version, parseVersion('minimum', ConsulCluster.MINIMUM_CONSUL_VERSION)) < 0) {
+      throw new Error(
+        `consulVersion ${JSON.stringify(this.consulVersion)} is too old: peering through mesh gateways needs ` +
+          `Consul 1.14.1+ and the bundled provider supports ${ConsulCluster.MINIMUM_CONSUL_VERSION}+; ` +
+          `upgrade the cluster or set consulVersion to what it runs (>= ${ConsulCluster.MINIMUM_CONSUL_VERSION})`,
+      );
+    }
+    if (props.token !== undefined && !Token.isUnresolved(props.token)) {
+      Annotations.of(this).addWarning(
+        'token is a literal string and will be written into the synthesized JSON; pass a sensitive ' +
+          'TerraformVariable instead (new TerraformVariable(this, "Dc1Token", { sensitive: true }).stringValue)',
+      );
+    }
+
+    this.datacenter = props.datacenter;
+    this.edition = props.edition ?? ConsulEdition.COMMUNITY;
+    this.meshGatewayMode = props.meshGatewayMode ?? MeshGatewayMode.REMOTE;
+    this.explicitPeerThrough = props.peerThroughMeshGateways;
+
+    this.provider = new ConsulProvider(this, 'Provider', {
+      alias,
+      address: props.address,
+      scheme: props.scheme,
+      datacenter: props.datacenter,
+      token: props.token,
+      caPem: props.caPem,
+    });
+
+    this.partitionScope = new Construct(this, 'Partitions');
+    this.defaultPartition = new Partition(this.partitionScope, 'default', { cluster: this });
+
+    if (props.manageMeshDefaults ?? true) {
+      const partition = this.isEnterprise ? 'default' : undefined;
+      this.meshConfig = new MeshConfigEntry(this, 'Mesh', { partition, provider: this.provider });
+      this.meshConfig._peerThroughResolver = () => this.peerThroughMeshGateways;
+      this.proxyDefaults = new ProxyDefaults(this, 'ProxyDefaults', {
+        partition,
+        meshGatewayMode: this.meshGatewayMode,
+        provider: this.provider,
+      });
+    }
+
+    this.node.addValidation({ validate: () => this.validateCluster() });
+  }
+
+  /** True on Consul Enterprise. */
+  public get isEnterprise(): boolean {
+    return this.edition === ConsulEdition.ENTERPRISE;
+  }
+
+  public get peerThroughMeshGateways(): boolean {
+    return this.explicitPeerThrough ?? this.defaultPartition.meshGateways.length > 0;
+  }
+
+  /** Every admin partition of the cluster, `default` first, then by construct path. */
+  public get partitions(): Partition[] {
+    return registered<Partition>(this, KIND.PARTITION).sort((a, b) =>
+      a.isDefault === b.isDefault ? 0 : a.isDefault ? -1 : 1,
+    );
+  }
+
+  /**
+   * Adds an admin partition (Consul Enterprise only): creates a `consul_admin_partition`.
+   * @param id construct id; also the partition name unless `options.partitionName` is set
+   */
+  public addPartition(id: string, options: PartitionOptions = {}): Partition {
+    const name = options.partitionName ?? id;
+    if (!this.isEnterprise) {
+      throw new Error(errors.enterpriseOnly(`addPartition("${id}")`, `cluster "${this.datacenter}"`, 'admin partitions'));
+    }
+    if (name === 'default') {
+      throw new Error('partitionName "default" always exists; use cluster.defaultPartition instead of addPartition()');
+    }
+    return new Partition(this.partitionScope, id, { ...options, partitionName: name, cluster: this });
+  }
+
+  /** Peerings this cluster takes part in, sorted by construct path. */
+  public get peerings(): IConstruct[] {
+    return registered(this, KIND.PEERING);
+  }
+
+  private validateCluster(): string[] {
+    const messages: string[] = [];
+    const peered = this.peerings.length > 0;
+    if (peered && this.meshGatewayMode === MeshGatewayMode.NONE) {
+      messages.push(errors.modeNoneForPeers('meshGatewayMode', `cluster "${this.datacenter}"`));
+    }
+    if (peered && this.peerThroughMeshGateways && this.defaultPartition.meshGateways.length === 0) {
+      messages.push(
+        `peerThroughMeshGateways is true on cluster "${this.datacenter}" but its default partition has no mesh ` +
+          'gateway, so generating or dialing a peering token fails ("no mesh gateway instances are registered"); ' +
+          'add one with cluster.defaultPartition.addMeshGateway() or set peerThroughMeshGateways: false',
+      );
+    }
+    return messages;
+  }
+}

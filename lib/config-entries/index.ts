@@ -1,0 +1,5 @@
+export * from './mesh';
+export * from './proxy-defaults';
+export * from './exported-services';
+export * from './service-intentions';
+export * from './service-defaults';

@@ -1,0 +1,69 @@
+import * as serviceDefaultsL1 from '@cdktf/provider-consul/lib/config-entry-service-defaults';
+import { TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { assertDnsLabel } from '../private/validate';
+
+/** The protocol a service speaks, as Consul names it. */
+export enum ServiceProtocol {
+  /** Plain TCP (Consul's default): L4 only. */
+  TCP = 'tcp',
+  /** HTTP/1.1: enables L7 routing, intentions with HTTP permissions and metrics. */
+  HTTP = 'http',
+  /** HTTP/2. */
+  HTTP2 = 'http2',
+  /** gRPC. */
+  GRPC = 'grpc',
+}
+
+/** Props of {@link ServiceDefaults}. */
+export interface ServiceDefaultsProps {
+  /** The service these defaults apply to. */
+  readonly serviceName: string;
+  /**
+   * The protocol. For peered services set it in the *exporting* cluster: importers keep the protocol
+   * the exporter advertises.
+   */
+  readonly protocol: ServiceProtocol;
+  /**
+   * Namespace (Enterprise).
+   * @default - not written
+   */
+  readonly namespace?: string;
+  /**
+   * Admin partition (Enterprise).
+   * @default - not written
+   */
+  readonly partition?: string;
+  /**
+   * Consul provider alias of the cluster.
+   * @default - the stack's default consul provider
+   */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * The `service-defaults` config entry of one service (its protocol).
+ *
+ * Creates one `consul_config_entry_service_defaults` with the empty `expose {}` block the provider requires.
+ * @see https://developer.hashicorp.com/consul/docs/reference/config-entry/service-defaults
+ */
+export class ServiceDefaults extends Construct {
+  /** The `consul_config_entry_service_defaults` L1. */
+  public readonly resource: serviceDefaultsL1.ConfigEntryServiceDefaults;
+  /** The protocol written. */
+  public readonly protocol: ServiceProtocol;
+
+  public constructor(scope: Construct, id: string, props: ServiceDefaultsProps) {
+    super(scope, id);
+    assertDnsLabel('serviceName', props.serviceName);
+    this.protocol = props.protocol;
+    this.resource = new serviceDefaultsL1.ConfigEntryServiceDefaults(this, 'Resource', {
+      name: props.serviceName,
+      protocol: props.protocol,
+      namespace: props.namespace,
+      partition: props.partition,
+      expose: [{}],
+      provider: props.provider,
+    });
+  }
+}

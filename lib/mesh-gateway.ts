@@ -1,0 +1,199 @@
+import { Construct, IConstruct } from 'constructs';
+import { AccessLevel, AclGrant, AclPolicyDocument, AclToken, IAclGrantee } from './acl';
+import { ConsulEdition } from './edition';
+import type { IPartition } from './partition';
+import { KIND, register } from './private/registry';
+import { assertDnsLabel, assertNotBlank, assertPort } from './private/validate';
+
+/** What other constructs need to know about a mesh gateway. */
+export interface IMeshGateway extends IConstruct {
+  /** The Consul service name the gateway registers as. */
+  readonly gatewayServiceName: string;
+  /** The partition whose traffic the gateway carries. */
+  readonly partition: IPartition;
+  /**
+   * Grants `grantee` exactly what registering and running this gateway needs (reference: mesh-gateway
+   * token): `mesh:write`, `peering:read` where peering control-plane traffic can pass this gateway,
+   * `service:write` on the gateway's name, `service:read` and `node:read` on everything (and `agent:read`
+   * when enabled), scoped to the gateway's partition on Enterprise.
+   */
+  grantRegister(grantee: IAclGrantee): AclGrant;
+}
+
+/** Options for {@link Partition.addMeshGateway}. */
+export interface MeshGatewayOptions {
+  /**
+   * Consul service name of the gateway.
+   * @default "mesh-gateway"
+   */
+  readonly serviceName?: string;
+  /**
+   * Address local sidecars and servers use to reach the gateway (the `lan` tagged address and the service address).
+   */
+  readonly lanAddress: string;
+  /**
+   * Gateway port on the LAN address.
+   * @default 8443
+   */
+  readonly lanPort?: number;
+  /**
+   * Address the *other* clusters' gateways and servers reach this gateway on (the `wan` tagged address).
+   * Peering tokens advertise it.
+   */
+  readonly wanAddress: string;
+  /**
+   * Gateway port on the WAN address.
+   * @default - same as lanPort
+   */
+  readonly wanPort?: number;
+  /**
+   * `connect_timeout_ms` in the gateway's `Proxy.Config`.
+   * @default - Consul's default (5000 ms)
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Also grant `agent_prefix "" read`, which lets `consul connect envoy` discover the agent's gRPC port
+   * itself. Not needed when Envoy is started with `-grpc-addr`.
+   * @default true
+   */
+  readonly agentRead?: boolean;
+  /**
+   * Name of the gateway's ACL policy.
+   * @default - "<serviceName>-<partition>"
+   */
+  readonly policyName?: string;
+}
+
+/** Props of {@link MeshGateway}. */
+export interface MeshGatewayProps extends MeshGatewayOptions {
+  /** The admin partition whose services this gateway carries. */
+  readonly partition: IPartition;
+}
+
+/**
+ * A mesh gateway of one admin partition: its least-privilege ACL policy and token, and its registration
+ * document (kind `mesh-gateway`, LAN and WAN tagged addresses, gateway `Proxy.Config`).
+ *
+ * Creates a `consul_acl_token` with an inline `consul_acl_policy` (rules from {@link grantRegister}) and a
+ * `consul_acl_token_secret_id` data source, all on the cluster's provider (and in the gateway's partition
+ * on Enterprise). The Consul provider cannot register `mesh-gateway` services, so the registration is
+ * a document ({@link serviceDefinition}) for a client agent's config directory; the Docker data plane
+ * uploads it.
+ *
+ * @example
+ * dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.1.0.10', wanAddress: '192.0.2.10' });
+ */
+export class MeshGateway extends Construct implements IMeshGateway {
+  /** Default gateway port (the one `consul connect envoy -register` uses). */
+  public static readonly DEFAULT_PORT = 8443;
+
+  public readonly gatewayServiceName: string;
+  public readonly partition: IPartition;
+  /** LAN address and port. */
+  public readonly lanAddress: string;
+  public readonly lanPort: number;
+  /** WAN address and port. */
+  public readonly wanAddress: string;
+  public readonly wanPort: number;
+  /** The gateway's own token (rules from {@link grantRegister}). */
+  public readonly token: AclToken;
+  private readonly options: MeshGatewayOptions;
+
+  public constructor(scope: Construct, id: string, props: MeshGatewayProps) {
+    super(scope, id);
+    this.gatewayServiceName = props.serviceName ?? 'mesh-gateway';
+    assertDnsLabel('serviceName', this.gatewayServiceName);
+    assertNotBlank('lanAddress', props.lanAddress);
+    assertNotBlank('wanAddress', props.wanAddress);
+    this.lanPort = props.lanPort ?? MeshGateway.DEFAULT_PORT;
+    this.wanPort = props.wanPort ?? this.lanPort;
+    assertPort('lanPort', this.lanPort);
+    assertPort('wanPort', this.wanPort);
+    if (props.connectTimeoutMs !== undefined && !(Number.isInteger(props.connectTimeoutMs) && props.connectTimeoutMs > 0)) {
+      throw new Error(`connectTimeoutMs ${JSON.stringify(props.connectTimeoutMs)} must be a positive integer (milliseconds)`);
+    }
+    this.options = props;
+    this.partition = props.partition;
+    this.lanAddress = props.lanAddress;
+    this.wanAddress = props.wanAddress;
+
+    const cluster = props.partition.cluster;
+    register(props.partition, KIND.GATEWAY, this);
+    this.token = new AclToken(this, 'Token', {
+      description: `mesh gateway "${this.gatewayServiceName}" of ${cluster.datacenter}/${props.partition.partitionName}`,
+      partition: props.partition.resourcePartition,
+      policyName: props.policyName ?? `${this.gatewayServiceName}-${props.partition.partitionName}`,
+      provider: cluster.provider,
+    });
+    this.grantRegister(this.token);
+  }
+
+  /** The gateway token's secret (sensitive; read through `consul_acl_token_secret_id`). */
+  public get tokenSecretId(): string {
+    return this.token.secretId;
+  }
+
+  public grantRegister(grantee: IAclGrantee): AclGrant {
+    const doc = new AclPolicyDocument();
+    const cluster = this.partition.cluster;
+    const agentRead = this.options.agentRead ?? true;
+    // Only a default-partition gateway carries peering control-plane traffic, and only when the cluster
+    // peers through mesh gateways; no other gateway reads peerings.
+    const readsPeerings = this.partition.isDefault && cluster.peerThroughMeshGateways;
+    doc.addMeshRule(AccessLevel.WRITE);
+    if (cluster.edition === ConsulEdition.ENTERPRISE) {
+      // The policy lives in the gateway's partition, so a non-default gateway's rules are unscoped.
+      const scope = this.partition.isDefault ? doc.partition('default') : doc;
+      if (readsPeerings) doc.partitionPrefix('').addPeeringRule(AccessLevel.READ);
+      const own = scope.namespace('default');
+      own.addServiceRule(this.gatewayServiceName, AccessLevel.WRITE);
+      if (agentRead) own.addAgentPrefixRule('', AccessLevel.READ);
+      const all = scope.namespacePrefix('');
+      all.addServicePrefixRule('', AccessLevel.READ);
+      all.addNodePrefixRule('', AccessLevel.READ);
+    } else {
+      if (readsPeerings) doc.addPeeringRule(AccessLevel.READ);
+      doc.addServiceRule(this.gatewayServiceName, AccessLevel.WRITE);
+      doc.addServicePrefixRule('', AccessLevel.READ);
+      doc.addNodePrefixRule('', AccessLevel.READ);
+      if (agentRead) doc.addAgentPrefixRule('', AccessLevel.READ);
+    }
+    return AclGrant.addToGrantee(grantee, doc);
+  }
+
+  /**
+   * The gateway's registration in Consul's agent config-file form (snake_case), ready to be written
+   * into a client agent's config directory: kind `mesh-gateway`, the LAN address as service address,
+   * `lan` and `wan` tagged addresses, `Proxy.Config` that binds Envoy's listeners on both tagged
+   * addresses (and not on the default address, which is the LAN one), and a TCP check on the LAN listener.
+   * Holds no secret.
+   */
+  public get serviceDefinition(): any {
+    const config: Record<string, unknown> = {
+      envoy_gateway_bind_tagged_addresses: true,
+      envoy_gateway_no_default_bind: true,
+    };
+    if (this.options.connectTimeoutMs !== undefined) config.connect_timeout_ms = this.options.connectTimeoutMs;
+    const service: Record<string, unknown> = {
+      kind: 'mesh-gateway',
+      id: this.gatewayServiceName,
+      name: this.gatewayServiceName,
+      address: this.lanAddress,
+      port: this.lanPort,
+      tagged_addresses: {
+        lan: { address: this.lanAddress, port: this.lanPort },
+        wan: { address: this.wanAddress, port: this.wanPort },
+      },
+      proxy: { config },
+      checks: [
+        {
+          name: `${this.gatewayServiceName} listening`,
+          tcp: `${this.lanAddress}:${this.lanPort}`,
+          interval: '10s',
+          deregister_critical_service_after: '6h',
+        },
+      ],
+    };
+    return { service };
+  }
+}

@@ -1,0 +1,185 @@
+import * as peeringL1 from '@cdktf/provider-consul/lib/peering';
+import * as peeringTokenL1 from '@cdktf/provider-consul/lib/peering-token';
+import { TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import type { IPartition } from './partition';
+import { addDependsOn } from './private/deps';
+import { KIND, register, registered } from './private/registry';
+import { assertDnsLabel } from './private/validate';
+
+/** Props of {@link ClusterPeering}. */
+export interface ClusterPeeringProps {
+  /** The partition that generates the peering token (`consul_peering_token`, on its cluster's provider). */
+  readonly acceptor: IPartition;
+  /** The partition that establishes the peering with the token (`consul_peering`, on its cluster's provider). */
+  readonly dialer: IPartition;
+  /**
+   * The acceptor's local name for the dialer (`peer_name` of the token). Used in the acceptor's
+   * `exported-services` consumers and intention sources.
+   * @default - the dialer's datacenter, plus "-<partition>" for a non-default partition
+   */
+  readonly acceptorPeerName?: string;
+  /**
+   * The dialer's local name for the acceptor (`peer_name` of the peering). Used in the dialer's
+   * exports, intention sources and every upstream's `destination_peer`.
+   * @default - the acceptor's datacenter, plus "-<partition>" for a non-default partition
+   */
+  readonly dialerPeerName?: string;
+  /**
+   * `host:port` addresses to put in the token instead of the ones Consul picks (the acceptor's mesh
+   * gateways' WAN addresses when peering through mesh gateways).
+   * @default - Consul chooses
+   */
+  readonly serverExternalAddresses?: string[];
+  /**
+   * Metadata on both sides of the peering.
+   * @default - none
+   */
+  readonly meta?: { [key: string]: string };
+}
+
+/**
+ * A cluster peering between two admin partitions of two clusters. It knows both local names, so nobody
+ * types a peer name twice or swaps them, and answers "what does partition X call the other side".
+ *
+ * Creates `consul_peering_token` on the acceptor's provider (depending on the acceptor's `mesh` entry) and
+ * `consul_peering` on the dialer's provider (depending on the dialer's `mesh` entry), with the token passed
+ * from one to the other as a sensitive value. Both are ForceNew in every argument: changing a peer name or
+ * regenerating the token re-establishes the peering.
+ *
+ * @example
+ * const peering = new ClusterPeering(stack, 'Dc2ToDc1', {
+ *   acceptor: dc2.defaultPartition, // dc2 calls dc1 "dc1"
+ *   dialer: dc1.defaultPartition,   // dc1 calls dc2 "dc2"
+ * });
+ */
+export class ClusterPeering extends Construct {
+  /** All peerings of the app that contains `scope`, sorted by construct path. */
+  public static all(scope: IConstruct): ClusterPeering[] {
+    return registered<ClusterPeering>(scope.node.root, KIND.PEERING);
+  }
+
+  /** The peering in which `partition` calls the other side `peerName`, if any. */
+  public static findByPeerName(partition: IPartition, peerName: string): ClusterPeering | undefined {
+    return registered<ClusterPeering>(partition, KIND.PEERING).find((p) => p.peerNameIn(partition) === peerName);
+  }
+
+  public readonly acceptor: IPartition;
+  public readonly dialer: IPartition;
+  /** The acceptor's local name for the dialer. */
+  public readonly acceptorPeerName: string;
+  /** The dialer's local name for the acceptor. */
+  public readonly dialerPeerName: string;
+  /** The `consul_peering_token` L1 (acceptor side). */
+  public readonly tokenResource: peeringTokenL1.PeeringToken;
+  /** The `consul_peering` L1 (dialer side). */
+  public readonly peeringResource: peeringL1.Peering;
+
+  public constructor(scope: Construct, id: string, props: ClusterPeeringProps) {
+    super(scope, id);
+    const { acceptor, dialer } = props;
+    if (acceptor.cluster === dialer.cluster) {
+      throw new Error(
+        `acceptor and dialer are both in cluster "${acceptor.cluster.datacenter}"; peering connects two different ` +
+          'clusters (partitions of one cluster share services with ExportConsumer.partition() instead)',
+      );
+    }
+    const stack = TerraformStack.of(this);
+    for (const [prop, side] of [['acceptor', acceptor], ['dialer', dialer]] as const) {
+      if (TerraformStack.of(side) !== stack) {
+        throw new Error(
+          `${prop} partition "${side.partitionName}" of cluster "${side.cluster.datacenter}" is in stack ` +
+            `"${TerraformStack.of(side).node.id}" but the peering is in stack "${stack.node.id}"; both clusters' ` +
+            'providers must be in the peering\'s stack: create them in the same stack',
+        );
+      }
+    }
+    this.acceptor = acceptor;
+    this.dialer = dialer;
+    this.acceptorPeerName = props.acceptorPeerName ?? defaultPeerName(dialer);
+    this.dialerPeerName = props.dialerPeerName ?? defaultPeerName(acceptor);
+    assertDnsLabel('acceptorPeerName', this.acceptorPeerName);
+    assertDnsLabel('dialerPeerName', this.dialerPeerName);
+
+    this.tokenResource = new peeringTokenL1.PeeringToken(this, 'Token', {
+      peerName: this.acceptorPeerName,
+      partition: acceptor.resourcePartition,
+      serverExternalAddresses: props.serverExternalAddresses,
+      meta: props.meta,
+      provider: acceptor.cluster.provider,
+    });
+    this.peeringResource = new peeringL1.Peering(this, 'Peering', {
+      peerName: this.dialerPeerName,
+      peeringToken: this.tokenResource.peeringToken,
+      partition: dialer.resourcePartition,
+      meta: props.meta,
+      provider: dialer.cluster.provider,
+    });
+    if (acceptor.cluster.meshConfig) addDependsOn(this.tokenResource, acceptor.cluster.meshConfig.resource);
+    if (dialer.cluster.meshConfig) addDependsOn(this.peeringResource, dialer.cluster.meshConfig.resource);
+
+    for (const owner of [acceptor, dialer, acceptor.cluster, dialer.cluster, this.node.root]) {
+      register(owner, KIND.PEERING, this);
+    }
+    this.node.addValidation({ validate: () => this.validatePeering() });
+  }
+
+  /**
+   * The peering token (sensitive in the provider). Surface it only through a `sensitive` output if at all.
+   */
+  public get peeringToken(): string {
+    return this.tokenResource.peeringToken;
+  }
+
+  /** True when `partition` is one side of this peering. */
+  public involves(partition: IPartition): boolean {
+    return partition === this.acceptor || partition === this.dialer;
+  }
+
+  /** The name `partition` (one side of this peering) uses for the other side. */
+  public peerNameIn(partition: IPartition): string {
+    if (partition === this.acceptor) return this.acceptorPeerName;
+    if (partition === this.dialer) return this.dialerPeerName;
+    throw new Error(
+      `partition "${partition.partitionName}" of cluster "${partition.cluster.datacenter}" is not a side of peering ` +
+        `${this.node.path} (${describe(this.acceptor)} <-> ${describe(this.dialer)})`,
+    );
+  }
+
+  /** The side of this peering that is not `partition`. */
+  public remoteOf(partition: IPartition): IPartition {
+    this.peerNameIn(partition);
+    return partition === this.acceptor ? this.dialer : this.acceptor;
+  }
+
+  private validatePeering(): string[] {
+    const messages: string[] = [];
+    for (const other of ClusterPeering.all(this)) {
+      if (other === this) continue;
+      if (other.involves(this.acceptor) && other.involves(this.dialer)) {
+        messages.push(
+          `peering between ${describe(this.acceptor)} and ${describe(this.dialer)} is declared twice (also ` +
+            `${other.node.path}); two partitions peer once: remove one of them`,
+        );
+      }
+      for (const side of [this.acceptor, this.dialer]) {
+        if (other.involves(side) && other.peerNameIn(side) === this.peerNameIn(side)) {
+          messages.push(
+            `${describe(side)} uses peer name "${this.peerNameIn(side)}" for two peerings (also ` +
+              `${other.node.path}); peer names must be unique within a partition: set ` +
+              `${side === this.acceptor ? 'acceptorPeerName' : 'dialerPeerName'} to a different name`,
+          );
+        }
+      }
+    }
+    return messages;
+  }
+}
+
+function defaultPeerName(remote: IPartition): string {
+  return remote.isDefault ? remote.cluster.datacenter : `${remote.cluster.datacenter}-${remote.partitionName}`;
+}
+
+function describe(p: IPartition): string {
+  return `partition "${p.partitionName}" of cluster "${p.cluster.datacenter}"`;
+}

@@ -1,0 +1,64 @@
+/**
+ * Long validation messages, one factory each (as cdktf's own lib/errors.ts does). Every message names
+ * the user's prop or call, shows the value, and says how to fix it. cdktf prefixes the construct path.
+ */
+
+export function enterpriseOnly(what: string, where: string, feature: string): string {
+  return (
+    `${what} on ${where} needs Consul Enterprise (${feature} are an Enterprise feature); set ` +
+    'edition: ConsulEdition.ENTERPRISE on the cluster if it runs Enterprise, or remove it'
+  );
+}
+
+export function modeNoneForPeers(prop: string, where: string): string {
+  return (
+    `${prop} is MeshGatewayMode.NONE on ${where}, which carries peered traffic; Consul does not allow "none" ` +
+    'for peers (it silently uses "remote"); use MeshGatewayMode.REMOTE or MeshGatewayMode.LOCAL'
+  );
+}
+
+export function exportsWithoutGateway(partition: string, datacenter: string, services: string): string {
+  return (
+    `partition "${partition}" of cluster "${datacenter}" exports [${services}] but has no mesh gateway, so peers ` +
+    `cannot reach them; add one with addMeshGateway() on that partition`
+  );
+}
+
+export function gatewayInOtherPartition(partition: string, services: string, gatewayPartitions: string[]): string {
+  return (
+    `partition "${partition}" exports [${services}] but its cluster's mesh gateways are in partition(s) ` +
+    `[${gatewayPartitions.join(', ')}]; on Enterprise a gateway only carries the services of its own partition: ` +
+    `add a mesh gateway to partition "${partition}"`
+  );
+}
+
+export function localModeWithoutGateway(service: string, upstream: string, partition: string): string {
+  return (
+    `upstream "${upstream}" of service "${service}" uses meshGatewayMode LOCAL, but the importing partition ` +
+    `"${partition}" has no mesh gateway; add one with addMeshGateway() on "${partition}", or use MeshGatewayMode.REMOTE`
+  );
+}
+
+export function unknownPeer(service: string, upstream: string, peer: string, known: string[]): string {
+  return (
+    `upstream "${upstream}" of service "${service}" names destinationPeer "${peer}", but no peering in the app ` +
+    `gives its partition a peer of that name (known: [${known.join(', ')}]); declare a ClusterPeering between ` +
+    'the two partitions, or use the peer name that partition uses'
+  );
+}
+
+export function notExported(service: string, upstream: string, peer: string, exporter: string, exporterPeer: string): string {
+  return (
+    `upstream "${upstream}" of service "${service}" imports it from peer "${peer}", but partition ${exporter} ` +
+    `does not export "${upstream}" to "${exporterPeer}"; use connectTo(), or add ` +
+    `exportedServices.addExport("${upstream}", ExportConsumer.peer("${exporterPeer}")) on the exporting partition`
+  );
+}
+
+export function notAllowed(service: string, upstream: string, peer: string, exporter: string, exporterPeer: string): string {
+  return (
+    `upstream "${upstream}" of service "${service}" imports it from peer "${peer}", but no intention in ${exporter} ` +
+    `allows "${service}" from peer "${exporterPeer}"; use connectTo(), or add an IntentionSource.peerService` +
+    `("${exporterPeer}", "${service}") with IntentionAction.ALLOW on "${upstream}"`
+  );
+}

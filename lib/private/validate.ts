@@ -1,0 +1,85 @@
+import { Token } from 'cdktf';
+
+/**
+ * Shared checks for input that is wrong on its face. Each throws an Error whose message names the prop,
+ * shows the value and says how to fix it. Unresolved tokens are never inspected.
+ */
+
+const DNS_LABEL = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+
+/** True when `value` is a DNS hostname label: letters, digits and "-", 1-63 characters, no leading or trailing "-". */
+export function isDnsLabel(value: string): boolean {
+  return DNS_LABEL.test(value);
+}
+
+/** A readable DNS-label suggestion for a bad value: lower case, "_" and "." become "-", other characters dropped. */
+export function suggestDnsLabel(value: string): string {
+  const s = value
+    .toLowerCase()
+    .replace(/[_.\s]+/g, '-')
+    .replace(/[^a-z0-9-]/g, '')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/g, '');
+  return s.length > 0 ? s : 'name';
+}
+
+/** Throws unless `value` is a DNS label (tokens pass). */
+export function assertDnsLabel(prop: string, value: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!isDnsLabel(value)) {
+    throw new Error(
+      `${prop} ${JSON.stringify(value)} is not a valid DNS label; use letters, digits and "-" (1-63 characters, ` +
+        `not starting or ending with "-"), e.g. ${JSON.stringify(suggestDnsLabel(value))}`,
+    );
+  }
+}
+
+/** Throws unless `value` is an integer TCP port in [min, 65535] (tokens pass). */
+export function assertPort(prop: string, value: number, min = 1): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > 65535) {
+    throw new Error(`${prop} ${JSON.stringify(value)} is not a valid port; use an integer from ${min} to 65535`);
+  }
+}
+
+/** Throws when a string prop that must not be empty is empty or only whitespace (tokens pass). */
+export function assertNotBlank(prop: string, value: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (value.trim().length === 0) {
+    throw new Error(`${prop} must not be empty; give a non-empty value`);
+  }
+}
+
+const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
+
+/** A parsed "major.minor.patch" version. */
+export interface ParsedVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+}
+
+/** Parses "1.22.5"; throws with the prop name on anything else. */
+export function parseVersion(prop: string, value: string): ParsedVersion {
+  const m = VERSION.exec(value);
+  if (!m) {
+    throw new Error(`${prop} ${JSON.stringify(value)} is not a version; use "major.minor.patch" without a "v", e.g. "1.22.5"`);
+  }
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
+}
+
+/** Compares two parsed versions (negative when a < b). */
+export function compareVersions(a: ParsedVersion, b: ParsedVersion): number {
+  return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+}
+
+/** Lower-case kebab name derived from a construct id ("WebFrontend" -> "web-frontend"). */
+export function kebabFromId(id: string): string {
+  return suggestDnsLabel(id.replace(/([a-z0-9])([A-Z])/g, '$1-$2'));
+}
+
+/** Stable string comparison for sorting (code-point order, not locale). */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
