@@ -1,0 +1,3 @@
+export * from './policy-document';
+export * from './policy';
+export * from './token';

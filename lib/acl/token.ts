@@ -1,0 +1,304 @@
+import * as aclToken from '@cdktf/provider-consul/lib/acl-token';
+import * as aclTokenSecretId from '@cdktf/provider-consul/lib/data-consul-acl-token-secret-id';
+import { Lazy, TerraformProvider, Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { assertDatacenter, assertIdentityName, assertPolicyName, compareStrings } from './names';
+import { AclPolicy, IAclPolicy } from './policy';
+import { AclPolicyDocument, AclRuleStatement } from './policy-document';
+
+/**
+ * Something that can hold ACL rules (a token, later a role). `grant…` methods call
+ * {@link AclGrant.addToGrantee}, which calls {@link IAclGrantee.addToPolicy}.
+ */
+export interface IAclGrantee extends IConstruct {
+  /**
+   * Merges `document`'s rules into the grantee's own inline policy (created on the first call).
+   * Throws on a conflicting rule (`deny` against `read`/`write`).
+   */
+  addToPolicy(document: AclPolicyDocument): void;
+}
+
+/**
+ * The result of a grant: which rules were added to which grantee.
+ *
+ * @example
+ * const grant = gateway.grantRegister(token);
+ * grant.statements; // [{ scope: '', resource: 'mesh', access: AccessLevel.WRITE }, ...]
+ */
+export class AclGrant {
+  /**
+   * Adds `document`'s rules to `grantee` (through {@link IAclGrantee.addToPolicy}) and records them.
+   *
+   * @param grantee who receives the rules
+   * @param document the rules to add; not modified
+   */
+  public static addToGrantee(grantee: IAclGrantee, document: AclPolicyDocument): AclGrant {
+    const statements = document.statements();
+    grantee.addToPolicy(document);
+    return new AclGrant(grantee, statements);
+  }
+
+  /** Who received the rules. */
+  public readonly grantee: IAclGrantee;
+  /** Exactly the rules this grant added, flattened and sorted (see {@link AclPolicyDocument.statements}). */
+  public readonly statements: AclRuleStatement[];
+
+  private constructor(grantee: IAclGrantee, statements: AclRuleStatement[]) {
+    this.grantee = grantee;
+    this.statements = statements;
+  }
+}
+
+/**
+ * A node identity: `node "<nodeName>" write` plus `service_prefix "" read`, valid in one datacenter
+ * (Consul's `builtin/node` rules). What a client agent's token needs.
+ *
+ * @see https://developer.hashicorp.com/consul/docs/secure/acl/token#node-identities
+ */
+export interface AclNodeIdentity {
+  /** The node name (lower-case letters, digits, "-" and "_"). */
+  readonly nodeName: string;
+  /** The datacenter the identity is valid in. */
+  readonly datacenter: string;
+}
+
+/**
+ * Props of {@link AclToken}.
+ */
+export interface AclTokenProps {
+  /**
+   * Human-readable description. Never put secrets here.
+   *
+   * @default - `Managed by cdktf: <construct path>`
+   */
+  readonly description?: string;
+  /**
+   * Admin partition to create the token in (Consul Enterprise). The inline policy and the secret lookup
+   * use the same partition.
+   *
+   * @default - the provider's partition (`default`)
+   */
+  readonly partition?: string;
+  /**
+   * Namespace to create the token in (Consul Enterprise). The inline policy and the secret lookup use the
+   * same namespace.
+   *
+   * @default - the `default` namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Policies to link (by name). More can be added with {@link AclToken.addPolicy}.
+   *
+   * @default - none
+   */
+  readonly policies?: IAclPolicy[];
+  /**
+   * Service identities: each grants `service "<name>"` and `"<name>-sidecar-proxy"` write plus
+   * `service_prefix ""` and `node_prefix ""` read (Consul's `builtin/service` rules). More with
+   * {@link AclToken.addServiceIdentity}.
+   *
+   * @default - none
+   * @see https://developer.hashicorp.com/consul/docs/secure/acl/token#service-identities
+   */
+  readonly serviceIdentities?: string[];
+  /**
+   * Node identities. More with {@link AclToken.addNodeIdentity}.
+   *
+   * @default - none
+   */
+  readonly nodeIdentities?: AclNodeIdentity[];
+  /**
+   * Create a datacenter-local token instead of a global (replicated) one.
+   *
+   * @default false - a global token
+   */
+  readonly local?: boolean;
+  /**
+   * Name of the inline policy created on the first {@link AclToken.addToPolicy} (or grant).
+   *
+   * @default - derived from the inline policy's construct path (`<token path>/Policy`), e.g.
+   * `stack-gateway-token-policy`
+   */
+  readonly policyName?: string;
+  /**
+   * Consul provider (alias) of the cluster that owns the token; also used for the inline policy and the
+   * secret lookup.
+   *
+   * @default - the stack's default consul provider
+   */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * A Consul ACL token with linked policies, service/node identities and an inline policy for grants.
+ *
+ * Creates a `consul_acl_token` (child `Resource`) and a `consul_acl_token_secret_id` data source (child
+ * `Secret`) that reads its secret; on the first {@link addToPolicy} (or `grant…` call) also an
+ * {@link AclPolicy} (child `Policy`) holding the granted rules, linked to the token. Everything uses the
+ * token's provider, partition and namespace. Policies and identities render sorted, so the output does not
+ * depend on call order.
+ *
+ * The secret ends up in Terraform state (plaintext): `consul_acl_token` never stores it, the data source does.
+ *
+ * @see https://developer.hashicorp.com/consul/docs/secure/acl/token
+ * @see https://registry.terraform.io/providers/hashicorp/consul/latest/docs/resources/acl_token
+ * @example
+ * const token = new AclToken(stack, 'WebToken', { provider: dc1 });
+ * token.addServiceIdentity('web');
+ * new TerraformOutput(stack, 'WebTokenSecret', { value: token.secretId, sensitive: true });
+ */
+export class AclToken extends Construct implements IAclGrantee {
+  /** The `consul_acl_token` L1 (escape hatch). */
+  public readonly resource: aclToken.AclToken;
+  /** The token's accessor ID (public identifier; not a secret). */
+  public readonly accessorId: string;
+  /**
+   * The token's secret ID, read through the `consul_acl_token_secret_id` data source. Sensitive: pass it
+   * object to object; outputs must be `sensitive: true`.
+   */
+  public readonly secretId: string;
+
+  private readonly props: AclTokenProps;
+  private readonly linked: IAclPolicy[] = [];
+  private readonly services: string[] = [];
+  private readonly nodes: AclNodeIdentity[] = [];
+  private inline?: AclPolicy;
+
+  public constructor(scope: Construct, id: string, props: AclTokenProps = {}) {
+    super(scope, id);
+    this.props = props;
+    if (props.policyName !== undefined) assertPolicyName('policyName', props.policyName);
+    for (const p of props.policies ?? []) this.addPolicy(p);
+    for (const s of props.serviceIdentities ?? []) this.addServiceIdentity(s);
+    for (const n of props.nodeIdentities ?? []) this.addNodeIdentity(n);
+
+    this.resource = new aclToken.AclToken(this, 'Resource', {
+      description: props.description ?? `Managed by cdktf: ${this.node.path}`,
+      partition: props.partition,
+      namespace: props.namespace,
+      local: props.local,
+      policies: Lazy.listValue({ produce: () => this.renderPolicies() }, { omitEmpty: true }),
+      serviceIdentities: Lazy.anyValue({ produce: () => this.renderServiceIdentities() }, { omitEmptyArray: true }),
+      nodeIdentities: Lazy.anyValue({ produce: () => this.renderNodeIdentities() }, { omitEmptyArray: true }),
+      provider: props.provider,
+    });
+    this.accessorId = this.resource.accessorId;
+
+    const secret = new aclTokenSecretId.DataConsulAclTokenSecretId(this, 'Secret', {
+      accessorId: this.accessorId,
+      partition: props.partition,
+      namespace: props.namespace,
+      provider: props.provider,
+    });
+    this.secretId = secret.secretId;
+
+    this.node.addValidation({ validate: () => this.validateToken() });
+  }
+
+  /** The linked policies (including the inline one once created), sorted. A copy. */
+  public get policies(): IAclPolicy[] {
+    return this.sortedPolicies();
+  }
+
+  /** The service identities' service names, sorted. A copy. */
+  public get serviceIdentities(): string[] {
+    return [...this.services].sort(compareStrings);
+  }
+
+  /** The node identities, sorted by node name then datacenter. Copies. */
+  public get nodeIdentities(): AclNodeIdentity[] {
+    return this.sortedNodes().map((n) => ({ nodeName: n.nodeName, datacenter: n.datacenter }));
+  }
+
+  /**
+   * Links a policy (by name). Linking the same policy (or a policy with the same name) again does nothing.
+   */
+  public addPolicy(policy: IAclPolicy): void {
+    const name = policy.aclPolicyName;
+    const duplicate = this.linked.some(
+      (p) => p === policy || (!Token.isUnresolved(name) && p.aclPolicyName === name),
+    );
+    if (!duplicate) this.linked.push(policy);
+  }
+
+  /**
+   * Adds a service identity for `serviceName`. Adding the same name again does nothing.
+   *
+   * @see https://developer.hashicorp.com/consul/docs/secure/acl/token#service-identities
+   */
+  public addServiceIdentity(serviceName: string): void {
+    assertIdentityName('serviceName', serviceName);
+    if (!this.services.includes(serviceName)) this.services.push(serviceName);
+  }
+
+  /**
+   * Adds a node identity. Adding the same node name and datacenter again does nothing.
+   *
+   * @see https://developer.hashicorp.com/consul/docs/secure/acl/token#node-identities
+   */
+  public addNodeIdentity(identity: AclNodeIdentity): void {
+    assertIdentityName('nodeName', identity.nodeName);
+    assertDatacenter('datacenter', identity.datacenter);
+    const exists = this.nodes.some((n) => n.nodeName === identity.nodeName && n.datacenter === identity.datacenter);
+    if (!exists) this.nodes.push({ nodeName: identity.nodeName, datacenter: identity.datacenter });
+  }
+
+  /**
+   * Merges `document`'s rules into the token's inline policy (child `Policy`, same provider, partition and
+   * namespace), creating and linking it on the first call. Throws on a conflicting rule.
+   */
+  public addToPolicy(document: AclPolicyDocument): void {
+    if (!this.inline) {
+      // Check conflicts within the incoming document before creating anything.
+      const draft = new AclPolicyDocument();
+      draft.addDocument(document);
+      this.inline = new AclPolicy(this, 'Policy', {
+        policyName: this.props.policyName,
+        description: `Inline policy of ${this.node.path} (managed by cdktf)`,
+        document: draft,
+        partition: this.props.partition,
+        namespace: this.props.namespace,
+        provider: this.props.provider,
+      });
+      return;
+    }
+    this.inline.document.addDocument(document);
+  }
+
+  private sortedPolicies(): IAclPolicy[] {
+    const all = this.inline ? [...this.linked, this.inline] : [...this.linked];
+    // Plain names sort by name; references (tokens) by construct path, never by token number (call order).
+    const key = (p: IAclPolicy) =>
+      Token.isUnresolved(p.aclPolicyName) ? `1${p.node.path}` : `0${p.aclPolicyName}`;
+    return all.sort((a, b) => compareStrings(key(a), key(b)));
+  }
+
+  private sortedNodes(): AclNodeIdentity[] {
+    return [...this.nodes].sort(
+      (a, b) => compareStrings(a.nodeName, b.nodeName) || compareStrings(a.datacenter, b.datacenter),
+    );
+  }
+
+  private renderPolicies(): string[] {
+    return this.sortedPolicies().map((p) => p.aclPolicyName);
+  }
+
+  private renderServiceIdentities(): any[] {
+    return this.serviceIdentities.map((serviceName) => ({ service_name: serviceName }));
+  }
+
+  private renderNodeIdentities(): any[] {
+    return this.sortedNodes().map((n) => ({ node_name: n.nodeName, datacenter: n.datacenter }));
+  }
+
+  private validateToken(): string[] {
+    const hasInlineRules = this.inline !== undefined && !this.inline.document.isEmpty;
+    if (this.linked.length > 0 || this.services.length > 0 || this.nodes.length > 0 || hasInlineRules) {
+      return [];
+    }
+    return [
+      'the token has no policies, no service identities, no node identities and no granted rules, so it can do ' +
+        'nothing; add one with addPolicy(), addServiceIdentity(), addNodeIdentity() or a grant (addToPolicy())',
+    ];
+  }
+}
