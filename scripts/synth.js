@@ -15,7 +15,7 @@ const stackDir = path.join(app.outdir, 'stacks', STACK_NAME);
 const json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
 const all = app.node.findAll();
 const count = (cls) => all.filter((c) => c instanceof cls).length;
-const exports = all
+const exportCount = all
   .filter((c) => c instanceof lib.ExportedServices)
   .reduce((n, e) => n + e.exportedServices.reduce((m, s) => m + s.consumers.length, 0), 0);
 const resources = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
@@ -28,7 +28,7 @@ console.log(
     `peerings: ${count(lib.ClusterPeering)}`,
     `gateways: ${count(lib.MeshGateway)}`,
     `services: ${count(lib.MeshService)}`,
-    `exports: ${exports}`,
+    `exports: ${exportCount}`,
     `tokens: ${count(lib.AclToken)}`,
     `resources: ${resources}`,
     `data sources: ${dataSources}`,

@@ -1,4 +1,4 @@
-import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import { App, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterPeering, ConsulCluster, ServiceProtocol } from '../../lib';
 
@@ -9,6 +9,8 @@ import { ClusterPeering, ConsulCluster, ServiceProtocol } from '../../lib';
 export class TwoClustersStack extends TerraformStack {
   public constructor(scope: Construct, id: string) {
     super(scope, id);
+    // A relative state path keeps the synthesized JSON identical wherever the repository is checked out.
+    new LocalBackend(this, { path: `terraform.${id}.tfstate` });
 
     const dc1Token = new TerraformVariable(this, 'dc1_token', {
       type: 'string',
