@@ -7,3 +7,5 @@ export * from './mesh-gateway';
 export * from './mesh-service';
 export * from './config-entries';
 export * from './acl';
+export * from './dataplane';
+export * from './patterns';

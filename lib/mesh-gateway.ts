@@ -97,6 +97,11 @@ export class MeshGateway extends Construct implements IMeshGateway {
   public readonly wanPort: number;
   /** The gateway's own token (rules from {@link grantRegister}). */
   public readonly token: AclToken;
+  /**
+   * @internal Whether Envoy can bind the WAN address inside its pod (false when the WAN address is the
+   * Docker host's, reached through a published port). Set by the data plane.
+   */
+  public _wanBindable = true;
   private readonly options: MeshGatewayOptions;
 
   public constructor(scope: Construct, id: string, props: MeshGatewayProps) {
@@ -169,10 +174,11 @@ export class MeshGateway extends Construct implements IMeshGateway {
    * Holds no secret.
    */
   public get serviceDefinition(): any {
-    const config: Record<string, unknown> = {
-      envoy_gateway_bind_tagged_addresses: true,
-      envoy_gateway_no_default_bind: true,
-    };
+    // Bind on both tagged addresses when both exist in the gateway's network namespace (what
+    // `consul connect envoy -register` writes then); otherwise keep Envoy's default bind on the LAN address.
+    const config: Record<string, unknown> = this._wanBindable
+      ? { envoy_gateway_bind_tagged_addresses: true, envoy_gateway_no_default_bind: true }
+      : {};
     if (this.options.connectTimeoutMs !== undefined) config.connect_timeout_ms = this.options.connectTimeoutMs;
     const service: Record<string, unknown> = {
       kind: 'mesh-gateway',

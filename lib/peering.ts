@@ -1,9 +1,9 @@
 import * as peeringL1 from '@cdktf/provider-consul/lib/peering';
 import * as peeringTokenL1 from '@cdktf/provider-consul/lib/peering-token';
-import { TerraformStack } from 'cdktf';
+import { ITerraformDependable, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import type { IPartition } from './partition';
-import { addDependsOn } from './private/deps';
+import { lazyDependsOn } from './private/deps';
 import { KIND, register, registered } from './private/registry';
 import { assertDnsLabel } from './private/validate';
 
@@ -115,8 +115,11 @@ export class ClusterPeering extends Construct {
       meta: props.meta,
       provider: dialer.cluster.provider,
     });
-    if (acceptor.cluster.meshConfig) addDependsOn(this.tokenResource, acceptor.cluster.meshConfig.resource);
-    if (dialer.cluster.meshConfig) addDependsOn(this.peeringResource, dialer.cluster.meshConfig.resource);
+    // The token waits for the acceptor's mesh entry and its default-partition gateways to be registered
+    // and passing (readiness checks the data plane adds, possibly after this constructor), the peering
+    // likewise for the dialer's side.
+    lazyDependsOn(this.tokenResource, () => readinessOf(acceptor));
+    lazyDependsOn(this.peeringResource, () => readinessOf(dialer));
 
     for (const owner of [acceptor, dialer, acceptor.cluster, dialer.cluster, this.node.root]) {
       register(owner, KIND.PEERING, this);
@@ -174,6 +177,12 @@ export class ClusterPeering extends Construct {
     }
     return messages;
   }
+}
+
+function readinessOf(side: IPartition): ITerraformDependable[] {
+  const cluster = side.cluster;
+  const deps: ITerraformDependable[] = cluster.meshConfig ? [cluster.meshConfig.resource] : [];
+  return deps.concat(cluster.peerThroughMeshGateways ? registered<ITerraformDependable & IConstruct>(cluster, KIND.READINESS) : []);
 }
 
 function defaultPeerName(remote: IPartition): string {

@@ -1,4 +1,4 @@
-import { ITerraformDependable, TerraformResource, dependable } from 'cdktf';
+import { ITerraformDependable, Lazy, TerraformResource, dependable } from 'cdktf';
 
 const added = new WeakMap<TerraformResource, Set<ITerraformDependable>>();
 
@@ -16,4 +16,12 @@ export function addDependsOn(resource: TerraformResource, ...deps: ITerraformDep
     list.push(dependable(dep));
   }
   resource.dependsOn = list;
+}
+
+/**
+ * Sets `depends_on` of `resource` to what `produce` returns at synth time (for dependencies that other
+ * constructs add after `resource` exists). Replaces any `depends_on` set before.
+ */
+export function lazyDependsOn(resource: TerraformResource, produce: () => ITerraformDependable[]): void {
+  resource.dependsOn = Lazy.listValue({ produce: () => produce().map((d) => dependable(d)) });
 }

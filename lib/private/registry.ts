@@ -30,4 +30,5 @@ export const KIND = {
   GATEWAY: 'gateway',
   SERVICE: 'service',
   PARTITION: 'partition',
+  READINESS: 'readiness',
 } as const;

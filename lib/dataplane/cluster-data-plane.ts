@@ -1,0 +1,275 @@
+import * as serviceHealth from '@cdktf/provider-consul/lib/data-consul-service-health';
+import { Construct } from 'constructs';
+import type { ConsulCluster } from '../cluster';
+import type { MeshGateway } from '../mesh-gateway';
+import type { MeshService } from '../mesh-service';
+import { KIND, register } from '../private/registry';
+import { kebabFromId } from '../private/validate';
+import { AppContainer, AppContainerOptions } from './app';
+import type { DockerHost } from './docker-host';
+import { EnvoyContainer, EnvoyRole } from './envoy';
+import { ConsulEnvoyImage } from './image';
+import type { IDockerNetwork } from './network';
+import { ConsulAgentPod, PodPublishedPort } from './pod';
+
+/** Props of {@link ClusterDataPlane}. */
+export interface ClusterDataPlaneProps {
+  /** The cluster whose gateways and services run here. */
+  readonly cluster: ConsulCluster;
+  /** The Docker host the pods run on. */
+  readonly host: DockerHost;
+  /** The cluster's LAN network: every pod joins it, with the agent bound to its address there. */
+  readonly lan: IDockerNetwork;
+  /** LAN addresses of the cluster's servers, joined by every client agent. */
+  readonly retryJoin: string[];
+  /**
+   * The Consul+Envoy image. Its Consul version and edition must be the cluster's.
+   * @default - a ConsulEnvoyImage for the cluster's version and edition, built on `host` (one per host and pair)
+   */
+  readonly image?: ConsulEnvoyImage;
+  /**
+   * Envoy version of the default image (checked against the compatibility matrix).
+   * @default - DataPlaneVersions.defaultEnvoyFor(cluster.consulVersion)
+   */
+  readonly envoyVersion?: string;
+  /**
+   * The cluster's gossip encryption key (sensitive), when its servers use one.
+   * @default - no gossip encryption
+   */
+  readonly gossipEncryptionKey?: string;
+}
+
+/** Options of {@link ClusterDataPlane.addGateway}. */
+export interface GatewayDataPlaneOptions {
+  /**
+   * The WAN network shared by the gateways of all clusters on this Docker host. When the gateway's
+   * `wanAddress` is in its subnet, the pod joins it with that address.
+   * @default - no WAN network: the WAN port must be published (publishWanPort)
+   */
+  readonly wan?: IDockerNetwork;
+  /**
+   * Publish the gateway port on the Docker host, for a `wanAddress` that is the host's own address
+   * (gateways on separate Docker hosts).
+   * @default false
+   */
+  readonly publishWanPort?: boolean;
+  /**
+   * Envoy admin port (loopback inside the pod).
+   * @default 19000
+   */
+  readonly adminPort?: number;
+  /**
+   * How long the peering waits for this gateway to be registered and passing (default partition only).
+   * @default "180s"
+   */
+  readonly readinessTimeout?: string;
+}
+
+/** Options of {@link ClusterDataPlane.addService}. */
+export interface ServiceDataPlaneOptions {
+  /** The pod's address on the cluster LAN. */
+  readonly address: string;
+  /**
+   * The application container.
+   * @default - no app container: run the app yourself in the pod's namespace
+   */
+  readonly app?: AppContainerOptions;
+  /**
+   * Envoy admin port (loopback inside the pod).
+   * @default 19000
+   */
+  readonly adminPort?: number;
+}
+
+/**
+ * The Docker data plane of one cluster: client-agent pods with mesh-gateway and sidecar Envoys.
+ *
+ * Holds what every pod of the cluster shares (Docker host, LAN, servers to join, image) and creates, per
+ * gateway or service, a {@link MeshGatewayDataPlane} or {@link MeshServiceDataPlane} as a child of that
+ * gateway or service (id `DataPlane`), so addresses follow the control-plane tree.
+ */
+export class ClusterDataPlane extends Construct {
+  public readonly cluster: ConsulCluster;
+  public readonly host: DockerHost;
+  public readonly lan: IDockerNetwork;
+  public readonly retryJoin: string[];
+  public readonly image: ConsulEnvoyImage;
+  /** @internal */
+  public readonly _gossipEncryptionKey?: string;
+
+  public constructor(scope: Construct, id: string, props: ClusterDataPlaneProps) {
+    super(scope, id);
+    const { cluster } = props;
+    if (props.lan.host !== props.host) {
+      throw new Error(`lan network "${props.lan.networkName}" is on another Docker host than host ${props.host.node.path}; use a network of that host`);
+    }
+    this.cluster = cluster;
+    this.host = props.host;
+    this.lan = props.lan;
+    this.retryJoin = [...props.retryJoin];
+    this._gossipEncryptionKey = props.gossipEncryptionKey;
+    for (const server of props.retryJoin) {
+      if (!props.lan.contains(server)) {
+        throw new Error(`retryJoin address ${JSON.stringify(server)} is not on the LAN network "${props.lan.networkName}" (${props.lan.subnet}); give the servers' LAN addresses`);
+      }
+    }
+    this.image = props.image ?? sharedImage(props.host, cluster, props.envoyVersion);
+    if (this.image.edition !== cluster.edition) {
+      throw new Error(
+        `image ${this.image.imageName} is built for Consul ${this.image.edition} but cluster "${cluster.datacenter}" runs ${cluster.edition}; ` +
+          `use a ConsulEnvoyImage with edition ${cluster.edition === 'enterprise' ? 'ConsulEdition.ENTERPRISE' : 'ConsulEdition.COMMUNITY'}`,
+      );
+    }
+    if (this.image.consulVersion !== cluster.consulVersion) {
+      throw new Error(
+        `image ${this.image.imageName} carries Consul ${this.image.consulVersion} but cluster "${cluster.datacenter}" runs ` +
+          `${cluster.consulVersion}; build the image with consulVersion "${cluster.consulVersion}"`,
+      );
+    }
+  }
+
+  /** Runs `gateway` in a pod: agent + `consul connect envoy -gateway=mesh -register`. */
+  public addGateway(gateway: MeshGateway, options: GatewayDataPlaneOptions = {}): MeshGatewayDataPlane {
+    return new MeshGatewayDataPlane(gateway, 'DataPlane', { ...options, gateway, dataPlane: this });
+  }
+
+  /** Runs `service` in a pod: agent (with its definition) + sidecar Envoy (+ the app). */
+  public addService(service: MeshService, options: ServiceDataPlaneOptions): MeshServiceDataPlane {
+    return new MeshServiceDataPlane(service, 'DataPlane', { ...options, service, dataPlane: this });
+  }
+}
+
+/** Props of {@link MeshGatewayDataPlane}. */
+export interface MeshGatewayDataPlaneProps extends GatewayDataPlaneOptions {
+  readonly gateway: MeshGateway;
+  readonly dataPlane: ClusterDataPlane;
+}
+
+/**
+ * A mesh gateway's pod: client agent with the gateway's registration document, Envoy running
+ * `consul connect envoy -gateway=mesh -register` with the literal LAN and WAN addresses, and (in the
+ * default partition) a readiness check the peering waits for.
+ *
+ * Readiness: a `consul_service_health` data source for the gateway's service with `passing = true` and
+ * `wait_for`, depending on the Envoy container, so Terraform reads it at apply time after the containers
+ * exist, and retries until one instance is registered and all its checks pass. The peering token (acceptor)
+ * and the peering (dialer) depend on it.
+ */
+export class MeshGatewayDataPlane extends Construct {
+  public readonly pod: ConsulAgentPod;
+  public readonly envoy: EnvoyContainer;
+  /** The readiness data source (default-partition gateways only). */
+  public readonly readiness?: serviceHealth.DataConsulServiceHealth;
+
+  public constructor(scope: Construct, id: string, props: MeshGatewayDataPlaneProps) {
+    super(scope, id);
+    const { gateway, dataPlane } = props;
+    const cluster = dataPlane.cluster;
+    if (gateway.partition.cluster !== cluster) {
+      throw new Error(`gateway ${gateway.node.path} belongs to cluster "${gateway.partition.cluster.datacenter}", not "${cluster.datacenter}"; use that cluster's ClusterDataPlane`);
+    }
+    const onWan = props.wan !== undefined && props.wan.contains(gateway.wanAddress);
+    if (props.wan && props.wan.host !== dataPlane.host) {
+      throw new Error(`wan network "${props.wan.networkName}" is on another Docker host; a pod joins networks of its own host only`);
+    }
+    if (!onWan && !props.publishWanPort) {
+      throw new Error(
+        `gateway ${gateway.node.path} has wanAddress ${gateway.wanAddress}, which is ${props.wan ? `not in the WAN network "${props.wan.networkName}" (${props.wan.subnet})` : 'not on any network of its pod'}, ` +
+          'and its port is not published, so other clusters cannot reach it; give a wanAddress in the WAN network\'s subnet, or set publishWanPort: true with the Docker host\'s address as wanAddress',
+      );
+    }
+    gateway._wanBindable = onWan;
+    const podName = `${cluster.datacenter}-${gateway.partition.partitionName}-${kebabFromId(gateway.node.id)}`;
+    const published: PodPublishedPort[] = props.publishWanPort && !onWan ? [{ containerPort: gateway.lanPort, hostPort: gateway.wanPort }] : [];
+    this.pod = new ConsulAgentPod(this, 'Pod', {
+      partition: gateway.partition,
+      host: dataPlane.host,
+      image: dataPlane.image,
+      podName,
+      lan: { network: dataPlane.lan, address: gateway.lanAddress },
+      extraNetworks: onWan ? [{ network: props.wan!, address: gateway.wanAddress }] : [],
+      retryJoin: dataPlane.retryJoin,
+      registrationToken: gateway.token,
+      serviceDefinitions: { [gateway.gatewayServiceName]: gateway.serviceDefinition },
+      publishedPorts: published,
+      gossipEncryptionKey: dataPlane._gossipEncryptionKey,
+    });
+    this.pod.claimPort(gateway.lanPort, 'mesh gateway listener');
+    if (onWan && gateway.wanPort !== gateway.lanPort) this.pod.claimPort(gateway.wanPort, 'mesh gateway WAN listener');
+    this.envoy = new EnvoyContainer(this, 'Envoy', {
+      pod: this.pod,
+      role: EnvoyRole.meshGateway(gateway),
+      token: gateway.token,
+      adminPort: props.adminPort,
+    });
+    if (gateway.partition.isDefault) {
+      this.readiness = new serviceHealth.DataConsulServiceHealth(this, 'Ready', {
+        name: gateway.gatewayServiceName,
+        passing: true,
+        waitFor: props.readinessTimeout ?? '180s',
+        dependsOn: [this.envoy.resource],
+        provider: cluster.provider,
+      });
+      register(cluster, KIND.READINESS, this.readiness);
+    }
+  }
+}
+
+/** Props of {@link MeshServiceDataPlane}. */
+export interface MeshServiceDataPlaneProps extends ServiceDataPlaneOptions {
+  readonly service: MeshService;
+  readonly dataPlane: ClusterDataPlane;
+}
+
+/**
+ * A service's pod: client agent with the service definition (sidecar and `destination_peer` upstreams),
+ * the sidecar Envoy (`consul connect envoy -sidecar-for <service>`), and optionally the app.
+ */
+export class MeshServiceDataPlane extends Construct {
+  public readonly pod: ConsulAgentPod;
+  public readonly envoy: EnvoyContainer;
+  public readonly app?: AppContainer;
+
+  public constructor(scope: Construct, id: string, props: MeshServiceDataPlaneProps) {
+    super(scope, id);
+    const { service, dataPlane } = props;
+    const cluster = dataPlane.cluster;
+    if (service.partition.cluster !== cluster) {
+      throw new Error(`service "${service.serviceName}" belongs to cluster "${service.partition.cluster.datacenter}", not "${cluster.datacenter}"; use that cluster's ClusterDataPlane`);
+    }
+    const podName = `${cluster.datacenter}-${service.partition.partitionName}-${service.serviceName}`;
+    this.pod = new ConsulAgentPod(this, 'Pod', {
+      partition: service.partition,
+      host: dataPlane.host,
+      image: dataPlane.image,
+      podName,
+      lan: { network: dataPlane.lan, address: props.address },
+      retryJoin: dataPlane.retryJoin,
+      registrationToken: service.token,
+      serviceDefinitions: { [service.serviceName]: service.serviceDefinition },
+      gossipEncryptionKey: dataPlane._gossipEncryptionKey,
+    });
+    this.pod.claimPort(service.port, `service "${service.serviceName}"`);
+    this.pod.claimPort(service.sidecarPort, `sidecar of "${service.serviceName}"`);
+    for (const u of service.upstreams) this.pod.claimPort(u.localBindPort, `upstream "${u.destinationName}"`);
+    this.envoy = new EnvoyContainer(this, 'Envoy', {
+      pod: this.pod,
+      role: EnvoyRole.sidecarFor(service),
+      token: service.token,
+      adminPort: props.adminPort,
+    });
+    if (props.app) this.app = new AppContainer(this, 'App', { ...props.app, pod: this.pod });
+  }
+}
+
+function sharedImage(host: DockerHost, cluster: ConsulCluster, envoyVersion?: string): ConsulEnvoyImage {
+  const id = `ConsulEnvoy-${cluster.consulVersion}-${cluster.edition}-${envoyVersion ?? 'default'}`.replace(/[^A-Za-z0-9-]+/g, '_');
+  const existing = host.node.tryFindChild(id) as ConsulEnvoyImage | undefined;
+  if (existing) return existing;
+  return new ConsulEnvoyImage(host, id, {
+    consulVersion: cluster.consulVersion,
+    envoyVersion,
+    edition: cluster.edition,
+    provider: host.provider,
+  });
+}

@@ -1,0 +1,69 @@
+import * as imageL1 from '@cdktf/provider-docker/lib/image';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+
+/** Props of {@link DockerHost}. */
+export interface DockerHostProps {
+  /**
+   * Docker daemon address (`unix:///var/run/docker.sock`, `ssh://user@host`, `tcp://host:2376`).
+   * @default - DOCKER_HOST, else the local socket
+   */
+  readonly host?: string;
+  /**
+   * Alias of this host's `docker` provider block. Set one per host when there are several.
+   * @default - no alias (the stack's default docker provider)
+   */
+  readonly providerAlias?: string;
+}
+
+/**
+ * One Docker host the data plane runs on: its `docker` provider block, and the register of host ports
+ * published on it, so two containers never publish the same host address and port.
+ *
+ * Creates one `docker` provider block.
+ */
+export class DockerHost extends Construct {
+  /** The `docker` provider of this host. */
+  public readonly provider: DockerProvider;
+  private readonly published = new Map<string, IConstruct>();
+
+  public constructor(scope: Construct, id: string, props: DockerHostProps = {}) {
+    super(scope, id);
+    if (props.providerAlias !== undefined && !/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(props.providerAlias)) {
+      throw new Error(`providerAlias ${JSON.stringify(props.providerAlias)} is not a Terraform identifier; start with a letter and use letters, digits, "_" and "-"`);
+    }
+    this.provider = new DockerProvider(this, 'Provider', { host: props.host, alias: props.providerAlias });
+  }
+
+  /**
+   * The `docker_image` that pulls `imageName` on this host, shared by every container that uses it (kept on
+   * the host on destroy). Its construct id derives from the image name.
+   */
+  public pulledImage(imageName: string): imageL1.Image {
+    const id = `Image-${imageName.replace(/[^A-Za-z0-9]+/g, '_')}`;
+    const existing = this.node.tryFindChild(id) as imageL1.Image | undefined;
+    if (existing) return existing;
+    return new imageL1.Image(this, id, { name: imageName, keepLocally: true, provider: this.provider });
+  }
+
+  /**
+   * Reserves `hostIp:port` on this host for `owner`; throws when another construct already publishes it.
+   * `0.0.0.0` collides with every address on the same port.
+   * @internal
+   */
+  public _claimHostPort(prop: string, hostIp: string, port: number, owner: IConstruct): void {
+    if (Token.isUnresolved(port)) return;
+    for (const [key, holder] of this.published) {
+      const [ip, p] = key.split('|');
+      const clash = Number(p) === port && (ip === hostIp || ip === '0.0.0.0' || hostIp === '0.0.0.0');
+      if (clash && holder !== owner) {
+        throw new Error(
+          `${prop} ${hostIp}:${port} is already published on Docker host ${this.node.path} by ${holder.node.path}; ` +
+            'pick another host port',
+        );
+      }
+    }
+    this.published.set(`${hostIp}|${port}`, owner);
+  }
+}

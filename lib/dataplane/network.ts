@@ -1,0 +1,141 @@
+import * as networkL1 from '@cdktf/provider-docker/lib/network';
+import { Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { Cidr, cidrContainsHost, ipv4ToNumber, numberToIpv4, parseCidr } from '../private/ip';
+import { assertNotBlank } from '../private/validate';
+import type { DockerHost } from './docker-host';
+
+/** What pods need to know about a Docker network. */
+export interface IDockerNetwork extends IConstruct {
+  /** The Docker host the network lives on. */
+  readonly host: DockerHost;
+  /** Docker network name. */
+  readonly networkName: string;
+  /** IPv4 subnet in CIDR form. */
+  readonly subnet: string;
+  /** The subnet's gateway address (never handed to a pod). */
+  readonly gateway: string;
+  /** What containers put in `networks_advanced.name`: a reference to the network resource when this app owns it. */
+  readonly attachmentName: string;
+  /** True when `address` is a usable host address of the subnet. */
+  contains(address: string): boolean;
+  /**
+   * Reserves `address` for `owner`; throws when it is outside the subnet, the gateway, or taken by another
+   * construct. Idempotent for the same owner.
+   */
+  claimAddress(prop: string, address: string, owner: IConstruct): void;
+}
+
+/** Attributes of a network this app does not create. */
+export interface DockerNetworkAttributes {
+  /** The Docker host the network lives on. */
+  readonly host: DockerHost;
+  /** Docker network name. */
+  readonly networkName: string;
+  /** Its IPv4 subnet in CIDR form. */
+  readonly subnet: string;
+  /**
+   * Its gateway address.
+   * @default - the first host address of the subnet
+   */
+  readonly gateway?: string;
+}
+
+/** Props of {@link DockerNetwork}. */
+export interface DockerNetworkProps extends DockerNetworkAttributes {}
+
+abstract class DockerNetworkBase extends Construct implements IDockerNetwork {
+  public readonly host: DockerHost;
+  public readonly networkName: string;
+  public readonly subnet: string;
+  public readonly gateway: string;
+  public abstract readonly attachmentName: string;
+  private readonly cidr: Cidr;
+  private readonly claims = new Map<string, IConstruct>();
+
+  protected constructor(scope: Construct, id: string, props: DockerNetworkAttributes) {
+    super(scope, id);
+    assertNotBlank('networkName', props.networkName);
+    const cidr = parseCidr(props.subnet);
+    if (!cidr) {
+      throw new Error(
+        `subnet ${JSON.stringify(props.subnet)} is not an IPv4 CIDR block with a /8 to /30 prefix and zero host bits; ` +
+          'use e.g. "10.11.0.0/24"',
+      );
+    }
+    this.cidr = cidr;
+    this.host = props.host;
+    this.networkName = props.networkName;
+    this.subnet = props.subnet;
+    this.gateway = props.gateway ?? numberToIpv4(cidr.network + 1);
+    this.assertHostAddress('gateway', this.gateway);
+  }
+
+  public contains(address: string): boolean {
+    const n = ipv4ToNumber(address);
+    return n !== undefined && cidrContainsHost(this.cidr, n);
+  }
+
+  public claimAddress(prop: string, address: string, owner: IConstruct): void {
+    if (Token.isUnresolved(address)) {
+      throw new Error(`${prop} must be a literal IPv4 address on network "${this.networkName}" so it is known at plan time`);
+    }
+    this.assertHostAddress(prop, address);
+    if (address === this.gateway) {
+      throw new Error(`${prop} ${address} is the gateway of network "${this.networkName}"; pick another address in ${this.subnet}`);
+    }
+    const holder = this.claims.get(address);
+    if (holder && holder !== owner) {
+      throw new Error(
+        `${prop} ${address} on network "${this.networkName}" is already used by ${holder.node.path}; give each pod its own address`,
+      );
+    }
+    this.claims.set(address, owner);
+  }
+
+  private assertHostAddress(prop: string, address: string): void {
+    if (!this.contains(address)) {
+      throw new Error(`${prop} ${JSON.stringify(address)} is not a host address in subnet ${this.subnet} of network "${this.networkName}"`);
+    }
+  }
+}
+
+/**
+ * A user-defined Docker bridge network with a fixed subnet: a cluster's LAN, or the WAN shared by the mesh
+ * gateways of every cluster on one Docker host.
+ *
+ * Creates one `docker_network` with an `ipam_config` block. Addresses handed out on it are checked to be
+ * inside the subnet and unique.
+ */
+export class DockerNetwork extends DockerNetworkBase {
+  /**
+   * A network created elsewhere (for example by the lab's server stack), joined by name.
+   */
+  public static fromNetworkAttributes(scope: Construct, id: string, attrs: DockerNetworkAttributes): IDockerNetwork {
+    return new ImportedDockerNetwork(scope, id, attrs);
+  }
+
+  /** The `docker_network` L1. */
+  public readonly resource: networkL1.Network;
+  public readonly attachmentName: string;
+
+  public constructor(scope: Construct, id: string, props: DockerNetworkProps) {
+    super(scope, id, props);
+    this.resource = new networkL1.Network(this, 'Resource', {
+      name: props.networkName,
+      driver: 'bridge',
+      ipamConfig: [{ subnet: props.subnet, gateway: this.gateway }],
+      provider: props.host.provider,
+    });
+    this.attachmentName = this.resource.name;
+  }
+}
+
+class ImportedDockerNetwork extends DockerNetworkBase {
+  public readonly attachmentName: string;
+
+  public constructor(scope: Construct, id: string, attrs: DockerNetworkAttributes) {
+    super(scope, id, attrs);
+    this.attachmentName = attrs.networkName;
+  }
+}

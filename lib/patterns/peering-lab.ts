@@ -1,0 +1,136 @@
+import { Construct } from 'constructs';
+import { ConsulEdition } from '../edition';
+import { DockerHost } from '../dataplane/docker-host';
+import { DockerNetwork, IDockerNetwork } from '../dataplane/network';
+import { ConsulServerContainer } from '../dataplane/server';
+import { ipv4ToNumber, numberToIpv4, parseCidr } from '../private/ip';
+import { assertDnsLabel, compareStrings } from '../private/validate';
+
+/** One cluster of the lab. */
+export interface LabClusterSpec {
+  /** Datacenter name. */
+  readonly datacenter: string;
+  /** The cluster LAN subnet, e.g. "10.11.0.0/24". The server gets its second host address (".2"). */
+  readonly lanSubnet: string;
+  /** Host port of the server's HTTP API (published on 127.0.0.1). */
+  readonly httpHostPort: number;
+}
+
+/** Props of {@link PeeringLabServers}. */
+export interface PeeringLabServersProps {
+  /** The clusters (at least two). */
+  readonly clusters: LabClusterSpec[];
+  /** The WAN subnet shared by the mesh gateways of every cluster, e.g. "10.10.0.0/24". */
+  readonly wanSubnet: string;
+  /** Initial management token of every server (from a sensitive TerraformVariable). */
+  readonly managementToken: string;
+  /**
+   * Consul version of the servers.
+   * @default "1.22.5"
+   */
+  readonly consulVersion?: string;
+  /**
+   * The Docker host.
+   * @default - a DockerHost with the local Docker daemon
+   */
+  readonly host?: DockerHost;
+}
+
+/**
+ * The first stack of a local lab: for each cluster a LAN network and a single Consul server, plus one WAN
+ * network for the mesh gateways; everything on one Docker host with fixed addresses. The second stack
+ * (the mesh) joins these networks by name with {@link PeeringLabServers.networksFor}.
+ *
+ * Composed only of L2s: {@link DockerHost}, {@link DockerNetwork}, {@link ConsulServerContainer}.
+ */
+export class PeeringLabServers extends Construct {
+  /** Name of the shared WAN network. */
+  public static readonly WAN_NETWORK = 'consul-wan';
+
+  /** Name of a cluster's LAN network. */
+  public static lanNetworkName(datacenter: string): string {
+    return `${datacenter}-lan`;
+  }
+
+  /** The server's LAN address for a cluster spec (the subnet's second host address). */
+  public static serverAddress(spec: LabClusterSpec): string {
+    const cidr = parseCidr(spec.lanSubnet);
+    if (!cidr) throw new Error(`lanSubnet ${JSON.stringify(spec.lanSubnet)} of cluster "${spec.datacenter}" is not an IPv4 CIDR block, e.g. "10.11.0.0/24"`);
+    return numberToIpv4(cidr.network + 2);
+  }
+
+  /**
+   * The lab's networks as seen from another stack on `host`: the WAN and one LAN per cluster, imported by
+   * name (the lab stack creates them).
+   */
+  public static networksFor(scope: Construct, host: DockerHost, props: Pick<PeeringLabServersProps, 'clusters' | 'wanSubnet'>): LabNetworks {
+    const lans: { [datacenter: string]: IDockerNetwork } = {};
+    for (const spec of sorted(props.clusters)) {
+      lans[spec.datacenter] = DockerNetwork.fromNetworkAttributes(scope, `Lan-${spec.datacenter}`, {
+        host,
+        networkName: PeeringLabServers.lanNetworkName(spec.datacenter),
+        subnet: spec.lanSubnet,
+      });
+    }
+    const wan = DockerNetwork.fromNetworkAttributes(scope, 'Wan', { host, networkName: PeeringLabServers.WAN_NETWORK, subnet: props.wanSubnet });
+    return { wan, lans };
+  }
+
+  public readonly host: DockerHost;
+  /** The WAN network. */
+  public readonly wan: DockerNetwork;
+  /** Servers by datacenter. */
+  public readonly servers: { [datacenter: string]: ConsulServerContainer } = {};
+
+  public constructor(scope: Construct, id: string, props: PeeringLabServersProps) {
+    super(scope, id);
+    if (props.clusters.length < 2) {
+      throw new Error(`clusters has ${props.clusters.length} entr${props.clusters.length === 1 ? 'y' : 'ies'}; a peering lab needs at least two`);
+    }
+    const seen = new Set<string>();
+    for (const spec of props.clusters) {
+      assertDnsLabel('datacenter', spec.datacenter);
+      if (seen.has(spec.datacenter)) throw new Error(`datacenter "${spec.datacenter}" appears twice in clusters; give each cluster its own name`);
+      seen.add(spec.datacenter);
+    }
+    this.host = props.host ?? new DockerHost(this, 'Host');
+    this.wan = new DockerNetwork(this, 'Wan', { host: this.host, networkName: PeeringLabServers.WAN_NETWORK, subnet: props.wanSubnet });
+    for (const spec of sorted(props.clusters)) {
+      const group = new Construct(this, spec.datacenter);
+      const lan = new DockerNetwork(group, 'Lan', {
+        host: this.host,
+        networkName: PeeringLabServers.lanNetworkName(spec.datacenter),
+        subnet: spec.lanSubnet,
+      });
+      this.servers[spec.datacenter] = new ConsulServerContainer(group, 'Server', {
+        host: this.host,
+        datacenter: spec.datacenter,
+        network: lan,
+        address: PeeringLabServers.serverAddress(spec),
+        managementToken: props.managementToken,
+        httpHostPort: spec.httpHostPort,
+        consulVersion: props.consulVersion,
+        edition: ConsulEdition.COMMUNITY,
+      });
+    }
+    const wanCidr = parseCidr(props.wanSubnet)!;
+    for (const spec of props.clusters) {
+      const lanCidr = parseCidr(spec.lanSubnet)!;
+      if (lanCidr.network === wanCidr.network || ipv4ToNumber(PeeringLabServers.serverAddress(spec)) === undefined) {
+        throw new Error(`lanSubnet ${spec.lanSubnet} of cluster "${spec.datacenter}" is the WAN subnet; give each network its own subnet`);
+      }
+    }
+  }
+}
+
+/** The lab networks seen from the mesh stack. */
+export interface LabNetworks {
+  /** The WAN network. */
+  readonly wan: IDockerNetwork;
+  /** LAN networks by datacenter. */
+  readonly lans: { [datacenter: string]: IDockerNetwork };
+}
+
+function sorted(specs: LabClusterSpec[]): LabClusterSpec[] {
+  return [...specs].sort((a, b) => compareStrings(a.datacenter, b.datacenter));
+}
