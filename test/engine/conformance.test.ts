@@ -1,0 +1,165 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  CONFORMANCE_SUMMARY,
+  collectServiceDefinitions,
+  conformanceBinary,
+  runConformance,
+  synthesizeExample,
+} from './conformance';
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'conformance');
+const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
+const fixture = (name: string) => path.join(FIXTURES, name);
+
+// The first build downloads github.com/hashicorp/consul/api through the Go module proxy.
+beforeAll(() => {
+  conformanceBinary();
+}, 600_000);
+
+describe('Consul conformance checker', () => {
+  const failures: Array<{ name: string; files: string[]; serviceDefs: string[]; messages: RegExp[] }> = [
+    {
+      name: 'fails on a config entry with snake_case keys',
+      files: ['mesh-snake-case.cdk.tf.json'],
+      serviceDefs: [],
+      messages: [
+        /mesh-snake-case\.cdk\.tf\.json: consul_config_entry\.dc1_mesh_ABC: config_json\.peering: key "peering" must be spelled "Peering"/,
+        /config_json\.peering\.peer_through_mesh_gateways: snake_case key "peer_through_mesh_gateways": the API field is "PeerThroughMeshGateways"/,
+      ],
+    },
+    {
+      name: 'fails on an exported-services entry with a misspelled field',
+      files: ['exported-services-misspelled.cdk.tf.json'],
+      serviceDefs: [],
+      messages: [
+        /consul_config_entry\.dc2_exports_ABC: config_json\.Services\[0\]\.Consumer: unknown key "Consumer" for api\.ExportedService \(did you mean "Consumers"\?\)/,
+      ],
+    },
+    {
+      name: 'fails on an upstream with a misspelled field',
+      files: [],
+      serviceDefs: ['upstream-misspelled.service.json'],
+      messages: [
+        /upstream-misspelled\.service\.json: service\.connect\.sidecar_service\.proxy\.upstreams\[0\]\.destination_peeer: unknown key "destination_peeer".*\(did you mean "destination_peer"\?\)/,
+      ],
+    },
+    {
+      name: 'fails on an ACL document with an unknown resource',
+      files: ['acl-unknown-resource.cdk.tf.json'],
+      serviceDefs: [],
+      messages: [/consul_acl_policy\.web_policy_ABC: rules\.servce: unknown ACL resource "servce" \(did you mean "service"\?\)/],
+    },
+    {
+      name: 'fails on an ACL document with intentions on a node rule',
+      files: ['acl-intentions-on-node.cdk.tf.json'],
+      serviceDefs: [],
+      messages: [/consul_acl_policy\.ops_policy_ABC: rules\.node_prefix\[""\]\.intentions: "intentions" is only valid on service and service_prefix rules/],
+    },
+    {
+      name: 'fails on HCL ACL rules',
+      files: ['acl-hcl.cdk.tf.json'],
+      serviceDefs: [],
+      messages: [/consul_acl_policy\.hcl_policy_ABC: rules: is not JSON \(HCL rules are not expected/],
+    },
+    {
+      name: 'fails on a Terraform interpolation inside config_json',
+      files: ['config-entry-interpolation.cdk.tf.json'],
+      serviceDefs: [],
+      messages: [/config_json\.Services\[0\]\.Consumers\[0\]\.Peer: Terraform interpolation "\$\{var\.peer\}"/],
+    },
+    {
+      name: 'fails on a config entry kind consul/api does not know',
+      files: ['config-entry-unknown-kind.cdk.tf.json'],
+      serviceDefs: [],
+      messages: [/consul_config_entry\.dc1_thing_ABC: kind: unknown config entry kind "mesh-defaults"/],
+    },
+    {
+      name: 'fails on an uploaded service definition that carries a token',
+      files: ['upload-with-token.cdk.tf.json'],
+      serviceDefs: [],
+      messages: [/docker_container\.dc1_gateway_ABC\.upload\[0\] \(\/consul\/config\/mesh-gateway\.json\): service\.token: a service definition must not carry an ACL token/],
+    },
+  ];
+
+  test.each(failures)('$name', ({ files, serviceDefs, messages }) => {
+    const result = runConformance(files.map(fixture), serviceDefs.map(fixture));
+    expect(result.ok).toBe(false);
+    expect(result.stdout).toBe('');
+    for (const m of messages) expect(result.stderr).toMatch(m);
+  });
+
+  test('passes mesh, proxy-defaults, exported-services, a gateway and a sidecar definition, and JSON ACL policies', () => {
+    const result = runConformance([fixture('positive.cdk.tf.json')], [fixture('positive-sidecar.service.json')]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('consul conformance: decoded 3 config entries, 2 service definitions, 2 ACL documents\n');
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe('collectServiceDefinitions', () => {
+  class FakeService extends Construct {
+    constructor(scope: Construct, id: string, private readonly address: string) {
+      super(scope, id);
+    }
+    public get serviceDefinition(): object {
+      return { service: { name: this.node.id, address: this.address, port: 8080 } };
+    }
+  }
+
+  test('finds every construct with a serviceDefinition and resolves tokens', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-collect-')) });
+    const stack = new TerraformStack(app, 'Stack');
+    const address = new TerraformVariable(stack, 'Address', { type: 'string' });
+    new FakeService(stack, 'web', '10.0.0.5');
+    new FakeService(new Construct(stack, 'Group'), 'api', address.stringValue);
+    new Construct(stack, 'Plain');
+
+    const found = collectServiceDefinitions(app);
+
+    expect(found).toEqual([
+      { constructPath: 'Stack/web', definition: { service: { name: 'web', address: '10.0.0.5', port: 8080 } } },
+      { constructPath: 'Stack/Group/api', definition: { service: { name: 'api', address: '${var.Address}', port: 8080 } } },
+    ]);
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  });
+});
+
+describe('every example', () => {
+  test('produces config entries, service definitions and ACL documents that Consul decodes', () => {
+    const examples = fs.existsSync(EXAMPLES)
+      ? fs
+          .readdirSync(EXAMPLES)
+          .sort()
+          .map((d) => path.join(EXAMPLES, d))
+          .filter((d) => fs.existsSync(path.join(d, 'main.ts')) || fs.existsSync(path.join(d, 'main.js')))
+      : [];
+    if (examples.length === 0) {
+      console.log('consul conformance: no examples/*/main.js found, nothing to cover');
+      return;
+    }
+    const missing = examples.filter((d) => !fs.existsSync(path.join(d, 'main.js')));
+    if (missing.length > 0) {
+      throw new Error(`examples not compiled: ${missing.map((d) => path.basename(d)).join(', ')}; run \`npm run build\` first`);
+    }
+
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-examples-'));
+    const stackFiles: string[] = [];
+    const serviceDefFiles: string[] = [];
+    for (const dir of examples) {
+      const example = synthesizeExample(dir, path.join(work, path.basename(dir)));
+      if (example.stackFiles.length === 0) throw new Error(`example ${example.name} synthesized no stack`);
+      stackFiles.push(...example.stackFiles);
+      serviceDefFiles.push(...example.serviceDefFiles);
+    }
+
+    const result = runConformance(stackFiles, serviceDefFiles);
+    if (!result.ok) throw new Error(`Consul conformance failed for the examples (inputs kept in ${work}):\n${result.stderr}`);
+    expect(result.stdout.trim()).toMatch(CONFORMANCE_SUMMARY);
+    console.log(result.stdout.trim());
+    fs.rmSync(work, { recursive: true, force: true });
+  }, 600_000);
+});
