@@ -1,0 +1,36 @@
+import { TerraformVariable } from 'cdktf';
+import { AppContainer } from '../../lib';
+import { peeredPairWithDataPlane } from '../fixtures/dataplane';
+import { synthJson } from '../fixtures/stack';
+
+describe('AppContainer', () => {
+  const pod = () => {
+    const t = peeredPairWithDataPlane();
+    const dp = t.web.node.findChild('DataPlane') as any;
+    return { ...t, pod: dp.pod };
+  };
+
+  test('joins the pod, with sorted literal environment and its health check', () => {
+    const { stack, pod: p } = pod();
+    const app = new AppContainer(stack, 'Extra', {
+      pod: p,
+      containerSuffix: 'worker',
+      image: 'busybox:1.36',
+      command: ['sleep', '3600'],
+      environment: { ZED: '1', ALPHA: '2' },
+      healthCheck: ['CMD', 'true'],
+    });
+    const c = (synthJson(stack).resource.docker_container as Record<string, any>)[app.resource.friendlyUniqueId];
+    expect(c).toMatchObject({ name: 'dc1-default-web-worker', env: ['ALPHA=2', 'ZED=1'], network_mode: expect.stringMatching(/^container:\$\{docker_container\.Dc1_Partitions_default_Web_DataPlane_Pod_Pause_[A-F0-9]+\.id\}$/), healthcheck: { test: ['CMD', 'true'] } });
+  });
+
+  test('fails on references in env, untagged images and missing health checks', () => {
+    const { stack, pod: p } = pod();
+    const secret = new TerraformVariable(stack, 'secret', { type: 'string', sensitive: true });
+    expect(() => new AppContainer(stack, 'A', { pod: p, image: 'busybox:1.36', healthCheck: ['CMD', 'true'], environment: { TOKEN: secret.stringValue } })).toThrow(
+      /environment TOKEN is a Terraform reference; the data plane keeps references \(tokens, secrets\) out of env/,
+    );
+    expect(() => new AppContainer(stack, 'B', { pod: p, image: 'busybox', healthCheck: ['CMD', 'true'] })).toThrow('image "busybox" has no tag or digest; pin one, e.g. "busybox:1.0.0"');
+    expect(() => new AppContainer(stack, 'C', { pod: p, image: 'busybox:1.36', healthCheck: [] })).toThrow(/healthCheck is empty/);
+  });
+});

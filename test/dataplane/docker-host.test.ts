@@ -1,0 +1,36 @@
+import { Construct } from 'constructs';
+import { DockerHost } from '../../lib';
+import { emptyStack, synthJson } from '../fixtures/stack';
+
+describe('DockerHost', () => {
+  test('creates one docker provider per host, aliased when asked', () => {
+    const stack = emptyStack();
+    new DockerHost(stack, 'Local');
+    new DockerHost(stack, 'Remote', { host: 'ssh://ops@builder', providerAlias: 'remote' });
+    expect(synthJson(stack).provider.docker).toEqual([{}, { alias: 'remote', host: 'ssh://ops@builder' }]);
+  });
+
+  test('shares one pulled image per name', () => {
+    const stack = emptyStack();
+    const host = new DockerHost(stack, 'Local');
+    expect(host.pulledImage('nginx:1.27-alpine')).toBe(host.pulledImage('nginx:1.27-alpine'));
+    expect(Object.keys(synthJson(stack).resource.docker_image)).toHaveLength(1);
+  });
+
+  test('fails when two owners publish the same host port', () => {
+    const stack = emptyStack();
+    const host = new DockerHost(stack, 'Local');
+    const a = new Construct(stack, 'A');
+    const b = new Construct(stack, 'B');
+    host._claimHostPort('hostPort', '127.0.0.1', 8500, a);
+    host._claimHostPort('hostPort', '127.0.0.1', 8500, a);
+    host._claimHostPort('hostPort', '127.0.0.2', 8500, b);
+    expect(() => host._claimHostPort('hostPort', '0.0.0.0', 8500, b)).toThrow(
+      'hostPort 0.0.0.0:8500 is already published on Docker host test/Local by test/A; pick another host port',
+    );
+  });
+
+  test('fails on an alias that is not a Terraform identifier', () => {
+    expect(() => new DockerHost(emptyStack(), 'X', { providerAlias: 'my host' })).toThrow(/providerAlias "my host" is not a Terraform identifier/);
+  });
+});

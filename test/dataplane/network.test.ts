@@ -1,0 +1,52 @@
+import { Construct } from 'constructs';
+import { DockerHost, DockerNetwork } from '../../lib';
+import { emptyStack, onlyResource, synthJson } from '../fixtures/stack';
+
+describe('DockerNetwork', () => {
+  const setup = () => {
+    const stack = emptyStack();
+    const host = new DockerHost(stack, 'Host');
+    return { stack, host };
+  };
+
+  test('creates a bridge network with a fixed subnet and gateway', () => {
+    const { stack, host } = setup();
+    const net = new DockerNetwork(stack, 'Lan', { host, networkName: 'dc1-lan', subnet: '10.11.0.0/24' });
+    expect(onlyResource(synthJson(stack), 'docker_network')).toMatchObject({
+      name: 'dc1-lan',
+      driver: 'bridge',
+      ipam_config: [{ subnet: '10.11.0.0/24', gateway: '10.11.0.1' }],
+    });
+    expect(net.contains('10.11.0.254')).toBe(true);
+    expect(net.contains('10.11.0.255')).toBe(false);
+    expect(net.contains('10.12.0.5')).toBe(false);
+    expect(net.attachmentName).toMatch(/TfToken/);
+  });
+
+  test('imports a network by name without creating it', () => {
+    const { stack, host } = setup();
+    const net = DockerNetwork.fromNetworkAttributes(stack, 'Lan', { host, networkName: 'dc1-lan', subnet: '10.11.0.0/24' });
+    expect(net.attachmentName).toBe('dc1-lan');
+    expect(synthJson(stack).resource).toBeUndefined();
+  });
+
+  test('hands out each address once', () => {
+    const { stack, host } = setup();
+    const net = new DockerNetwork(stack, 'Lan', { host, networkName: 'dc1-lan', subnet: '10.11.0.0/24' });
+    const a = new Construct(stack, 'A');
+    net.claimAddress('address', '10.11.0.10', a);
+    net.claimAddress('address', '10.11.0.10', a);
+    expect(() => net.claimAddress('address', '10.11.0.10', new Construct(stack, 'B'))).toThrow(
+      'address 10.11.0.10 on network "dc1-lan" is already used by test/A; give each pod its own address',
+    );
+    expect(() => net.claimAddress('address', '10.11.0.1', a)).toThrow(/is the gateway of network "dc1-lan"/);
+    expect(() => net.claimAddress('address', '10.12.0.1', a)).toThrow('address "10.12.0.1" is not a host address in subnet 10.11.0.0/24 of network "dc1-lan"');
+  });
+
+  test('fails on a subnet that is not a CIDR block', () => {
+    const { stack, host } = setup();
+    expect(() => new DockerNetwork(stack, 'Lan', { host, networkName: 'x', subnet: '10.11.0.5/24' })).toThrow(
+      /subnet "10.11.0.5\/24" is not an IPv4 CIDR block .* use e.g. "10.11.0.0\/24"/,
+    );
+  });
+});

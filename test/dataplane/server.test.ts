@@ -1,0 +1,48 @@
+import { TerraformVariable } from 'cdktf';
+import { ConsulEdition, ConsulServerContainer, DockerHost, DockerNetwork } from '../../lib';
+import { emptyStack, synthJson } from '../fixtures/stack';
+
+describe('ConsulServerContainer', () => {
+  const setup = () => {
+    const stack = emptyStack();
+    const host = new DockerHost(stack, 'Docker');
+    const network = new DockerNetwork(stack, 'Lan', { host, networkName: 'dc1-lan', subnet: '10.11.0.0/24' });
+    const token = new TerraformVariable(stack, 'management_token', { type: 'string', sensitive: true });
+    return { stack, host, network, token };
+  };
+
+  test('starts a bootstrapped server with ACLs, Connect, peering and gRPC TLS, its HTTP API on a fixed host port', () => {
+    const { stack, host, network, token } = setup();
+    const server = new ConsulServerContainer(stack, 'Server', {
+      host, network, datacenter: 'dc1', address: '10.11.0.2', managementToken: token.stringValue, httpHostPort: 8500,
+    });
+    const c = Object.values(synthJson(stack).resource.docker_container)[0] as any;
+    expect(c).toMatchObject({
+      name: 'dc1-server',
+      entrypoint: ['/bin/consul'],
+      command: ['agent', '-config-dir=/consul/config'],
+      ports: [{ internal: 8500, external: 8500, ip: '127.0.0.1' }],
+      networks_advanced: [{ ipv4_address: '10.11.0.2' }],
+      wait: true,
+    });
+    const config = JSON.parse(c.upload[0].content);
+    expect(config).toMatchObject({
+      server: true, bootstrap_expect: 1, connect: { enabled: true }, peering: { enabled: true },
+      ports: { grpc_tls: 8503 }, acl: { enabled: true, default_policy: 'deny' },
+    });
+    expect(c.upload[1]).toEqual({
+      file: '/consul/config/secrets.json',
+      content: expect.stringContaining('"initial_management": "${var.management_token}"'),
+      permissions: '0600',
+    });
+    expect(JSON.stringify(c.command) + JSON.stringify(c.env ?? [])).not.toMatch(/management_token/);
+    expect(server.httpAddress).toBe('127.0.0.1:8500');
+  });
+
+  test('fails on Enterprise without a license and on a license for Community', () => {
+    const { stack, host, network, token } = setup();
+    const base = { host, network, datacenter: 'dc1', address: '10.11.0.2', managementToken: token.stringValue, httpHostPort: 8500 };
+    expect(() => new ConsulServerContainer(stack, 'A', { ...base, edition: ConsulEdition.ENTERPRISE })).toThrow(/edition is ENTERPRISE but no license is given/);
+    expect(() => new ConsulServerContainer(stack, 'B', { ...base, license: 'x' })).toThrow(/license is set on a Community Edition server/);
+  });
+});
