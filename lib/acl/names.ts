@@ -15,10 +15,7 @@ const DATACENTER = /^[a-z0-9_-]+$/;
 /** Longest policy name Consul accepts. */
 export const MAX_POLICY_NAME = 128;
 
-/** Stable string comparison (code-point order, not locale). */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareStrings } from '../private/validate';
 
 /**
  * A readable, deterministic name from a construct path: each path component in kebab case ("GatewayToken"

@@ -12,6 +12,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { listStacks } from './engine';
 import { App, DefaultTokenResolver, StringConcat, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 
@@ -137,13 +138,7 @@ export function writeServiceDefinitions(root: IConstruct, dir: string): string[]
 
 /** The `cdk.tf.json` of every stack under a cdktf output directory. */
 export function synthesizedStackFiles(outdir: string): string[] {
-  const stacksDir = path.join(outdir, 'stacks');
-  if (!fs.existsSync(stacksDir)) return [];
-  return fs
-    .readdirSync(stacksDir)
-    .sort()
-    .map((s) => path.join(stacksDir, s, 'cdk.tf.json'))
-    .filter((f) => fs.existsSync(f));
+  return listStacks(outdir).map((dir) => path.join(dir, 'cdk.tf.json'));
 }
 
 export interface SynthesizedExample {
