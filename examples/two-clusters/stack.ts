@@ -5,7 +5,7 @@ import {
   ClusterPeering,
   ConsulCluster,
   DockerHost,
-  LabClusterSpec,
+  LabTopology,
   MeshGatewayMode,
   PeeringLabServers,
   ServiceProtocol,
@@ -16,7 +16,7 @@ import {
  * cluster's server on ".2" and its HTTP API published on 127.0.0.1 (the local lab's first stack creates
  * exactly this; with your own servers, create the same networks or change the values).
  */
-export const TOPOLOGY: { readonly wanSubnet: string; readonly clusters: LabClusterSpec[] } = {
+export const TOPOLOGY: LabTopology = {
   wanSubnet: '10.10.0.0/24',
   clusters: [
     { datacenter: 'dc1', lanSubnet: '10.11.0.0/24', httpHostPort: 8500 },

@@ -16,12 +16,16 @@ export interface LabClusterSpec {
   readonly httpHostPort: number;
 }
 
-/** Props of {@link PeeringLabServers}. */
-export interface PeeringLabServersProps {
+/** The lab's layout: clusters and the WAN subnet (shared by the server stack and the mesh stack). */
+export interface LabTopology {
   /** The clusters (at least two). */
   readonly clusters: LabClusterSpec[];
   /** The WAN subnet shared by the mesh gateways of every cluster, e.g. "10.10.0.0/24". */
   readonly wanSubnet: string;
+}
+
+/** Props of {@link PeeringLabServers}. */
+export interface PeeringLabServersProps extends LabTopology {
   /** Initial management token of every server (from a sensitive TerraformVariable). */
   readonly managementToken: string;
   /**
@@ -63,7 +67,7 @@ export class PeeringLabServers extends Construct {
    * The lab's networks as seen from another stack on `host`: the WAN and one LAN per cluster, imported by
    * name (the lab stack creates them).
    */
-  public static networksFor(scope: Construct, host: DockerHost, props: Pick<PeeringLabServersProps, 'clusters' | 'wanSubnet'>): LabNetworks {
+  public static networksFor(scope: Construct, host: DockerHost, props: LabTopology): LabNetworks {
     const lans: { [datacenter: string]: IDockerNetwork } = {};
     for (const spec of sorted(props.clusters)) {
       lans[spec.datacenter] = DockerNetwork.fromNetworkAttributes(scope, `Lan-${spec.datacenter}`, {
