@@ -1,5 +1,5 @@
 import { ConsulProvider } from '@cdktf/provider-consul/lib/provider';
-import { Annotations, Token } from 'cdktf';
+import { Annotations, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ConsulEdition } from './edition';
 import { MeshConfigEntry } from './config-entries/mesh';
@@ -235,6 +235,15 @@ export class ConsulCluster extends Construct implements IConsulCluster {
 
   private validateCluster(): string[] {
     const messages: string[] = [];
+    const others = TerraformStack.of(this).node.findAll().filter((c): c is ConsulCluster => c instanceof ConsulCluster && c !== this);
+    for (const other of others) {
+      if (other.provider.alias === this.provider.alias) {
+        messages.push(
+          `clusters "${this.datacenter}" and "${other.datacenter}" (${other.node.path}) both use the consul provider alias ` +
+            `"${this.provider.alias}"; set a different providerAlias on one of them`,
+        );
+      }
+    }
     const peered = this.peerings.length > 0;
     if (peered && this.meshGatewayMode === MeshGatewayMode.NONE) {
       messages.push(errors.modeNoneForPeers('meshGatewayMode', `cluster "${this.datacenter}"`));

@@ -80,6 +80,13 @@ describe('ConsulCluster', () => {
     );
   });
 
+  test('fails validation when two clusters share a provider alias', () => {
+    const stack = emptyStack();
+    new ConsulCluster(stack, 'A', { datacenter: 'dc1', address: 'a:1' });
+    new ConsulCluster(stack, 'B', { datacenter: 'dc2', address: 'b:1', providerAlias: 'dc1' });
+    expect(() => Testing.synth(stack, true)).toThrow(/clusters "dc1" and "dc2" \(test\/B\) both use the consul provider alias "dc1"; set a different providerAlias on one of them/);
+  });
+
   test('fails on an unknown scheme', () => {
     expect(() => new ConsulCluster(emptyStack(), 'X', { datacenter: 'dc1', address: 'a:1', scheme: 'tcp' })).toThrow(
       'scheme "tcp" is not supported; use "http" or "https"',

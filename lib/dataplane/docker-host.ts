@@ -1,6 +1,6 @@
 import * as imageL1 from '@cdktf/provider-docker/lib/image';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { Token } from 'cdktf';
+import { TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 
 /** Props of {@link DockerHost}. */
@@ -34,6 +34,19 @@ export class DockerHost extends Construct {
       throw new Error(`providerAlias ${JSON.stringify(props.providerAlias)} is not a Terraform identifier; start with a letter and use letters, digits, "_" and "-"`);
     }
     this.provider = new DockerProvider(this, 'Provider', { host: props.host, alias: props.providerAlias });
+    this.node.addValidation({
+      validate: () => {
+        const clash = TerraformStack.of(this)
+          .node.findAll()
+          .filter((c): c is DockerHost => c instanceof DockerHost && c !== this && c.provider.alias === this.provider.alias);
+        return clash.length === 0
+          ? []
+          : [
+              `Docker hosts ${[this, ...clash].map((h) => h.node.path).sort().join(' and ')} both use the docker provider ` +
+                `${this.provider.alias ? `alias "${this.provider.alias}"` : 'without an alias'}; give every host but one its own providerAlias`,
+            ];
+      },
+    });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { DockerHost } from '../../lib';
 import { emptyStack, synthJson } from '../fixtures/stack';
@@ -27,6 +28,15 @@ describe('DockerHost', () => {
     host._claimHostPort('hostPort', '127.0.0.2', 8500, b);
     expect(() => host._claimHostPort('hostPort', '0.0.0.0', 8500, b)).toThrow(
       'hostPort 0.0.0.0:8500 is already published on Docker host test/Local by test/A; pick another host port',
+    );
+  });
+
+  test('fails validation when two hosts share a provider alias (or both have none)', () => {
+    const stack = emptyStack();
+    new DockerHost(stack, 'A');
+    new DockerHost(stack, 'B');
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /Docker hosts test\/A and test\/B both use the docker provider without an alias; give every host but one its own providerAlias/,
     );
   });
 
