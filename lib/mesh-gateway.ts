@@ -89,11 +89,13 @@ export class MeshGateway extends Construct implements IMeshGateway {
 
   public readonly gatewayServiceName: string;
   public readonly partition: IPartition;
-  /** LAN address and port. */
+  /** LAN address (service address and `lan` tagged address). */
   public readonly lanAddress: string;
+  /** Gateway port on the LAN address. */
   public readonly lanPort: number;
-  /** WAN address and port. */
+  /** WAN address (`wan` tagged address, advertised in peering tokens). */
   public readonly wanAddress: string;
+  /** Gateway port on the WAN address. */
   public readonly wanPort: number;
   /** The gateway's own token (rules from {@link grantRegister}). */
   public readonly token: AclToken;

@@ -89,10 +89,15 @@ export interface ServiceDataPlaneOptions {
  * gateway or service (id `DataPlane`), so addresses follow the control-plane tree.
  */
 export class ClusterDataPlane extends Construct {
+  /** The cluster. */
   public readonly cluster: ConsulCluster;
+  /** The Docker host. */
   public readonly host: DockerHost;
+  /** The cluster LAN. */
   public readonly lan: IDockerNetwork;
+  /** Server addresses every agent joins. */
   public readonly retryJoin: string[];
+  /** The Consul+Envoy image every container of the cluster runs. */
   public readonly image: ConsulEnvoyImage;
   /** @internal */
   public readonly _gossipEncryptionKey?: string;
@@ -141,7 +146,9 @@ export class ClusterDataPlane extends Construct {
 
 /** Props of {@link MeshGatewayDataPlane}. */
 export interface MeshGatewayDataPlaneProps extends GatewayDataPlaneOptions {
+  /** The gateway to run. */
   readonly gateway: MeshGateway;
+  /** The cluster's data plane (host, LAN, servers, image). */
   readonly dataPlane: ClusterDataPlane;
 }
 
@@ -156,7 +163,9 @@ export interface MeshGatewayDataPlaneProps extends GatewayDataPlaneOptions {
  * and the peering (dialer) depend on it.
  */
 export class MeshGatewayDataPlane extends Construct {
+  /** The gateway's pod (pause container and client agent). */
   public readonly pod: ConsulAgentPod;
+  /** The gateway Envoy. */
   public readonly envoy: EnvoyContainer;
   /** The readiness data source (default-partition gateways only). */
   public readonly readiness?: serviceHealth.DataConsulServiceHealth;
@@ -217,7 +226,9 @@ export class MeshGatewayDataPlane extends Construct {
 
 /** Props of {@link MeshServiceDataPlane}. */
 export interface MeshServiceDataPlaneProps extends ServiceDataPlaneOptions {
+  /** The service to run. */
   readonly service: MeshService;
+  /** The cluster's data plane (host, LAN, servers, image). */
   readonly dataPlane: ClusterDataPlane;
 }
 
@@ -226,8 +237,11 @@ export interface MeshServiceDataPlaneProps extends ServiceDataPlaneOptions {
  * the sidecar Envoy (`consul connect envoy -sidecar-for <service>`), and optionally the app.
  */
 export class MeshServiceDataPlane extends Construct {
+  /** The service's pod (pause container and client agent). */
   public readonly pod: ConsulAgentPod;
+  /** The sidecar Envoy. */
   public readonly envoy: EnvoyContainer;
+  /** The app container, when one was given. */
   public readonly app?: AppContainer;
 
   public constructor(scope: Construct, id: string, props: MeshServiceDataPlaneProps) {

@@ -54,8 +54,11 @@ export class ConsulEnvoyImage extends Construct {
   public readonly imageName: string;
   /** The built image's ID (use as `docker_container.image`). */
   public readonly imageId: string;
+  /** Consul version of the `consul` binary. */
   public readonly consulVersion: string;
+  /** Envoy version of the base image. */
   public readonly envoyVersion: string;
+  /** Consul edition of the binary. */
   public readonly edition: ConsulEdition;
   /** The Consul image the binary is copied from. */
   public readonly consulImage: string;

@@ -28,7 +28,7 @@ export interface PodPublishedPort {
   readonly hostIp?: string;
 }
 
-/** Where the agent finds its servers and what it must present to them. */
+/** Props of {@link ConsulAgentPod}. */
 export interface ConsulAgentPodProps {
   /** The partition the agent (and everything in the pod) belongs to. */
   readonly partition: IPartition;
@@ -92,8 +92,11 @@ export class ConsulAgentPod extends Construct {
   public readonly podName: string;
   /** `network_mode` for containers joining this pod. */
   public readonly networkMode: string;
+  /** The Docker host the pod runs on. */
   public readonly host: DockerHost;
+  /** The image every container of the pod runs (except an app). */
   public readonly image: ConsulEnvoyImage;
+  /** The partition the agent belongs to. */
   public readonly partition: IPartition;
   private readonly ports = new Map<number, string>();
 

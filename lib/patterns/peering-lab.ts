@@ -80,6 +80,7 @@ export class PeeringLabServers extends Construct {
     return { wan, lans };
   }
 
+  /** The Docker host of the lab. */
   public readonly host: DockerHost;
   /** The WAN network. */
   public readonly wan: DockerNetwork;
