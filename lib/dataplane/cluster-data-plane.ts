@@ -1,8 +1,10 @@
 import * as serviceHealth from '@cdktf/provider-consul/lib/data-consul-service-health';
 import { Construct } from 'constructs';
+import type { AclToken } from '../acl';
 import type { ConsulCluster } from '../cluster';
 import type { MeshGateway } from '../mesh-gateway';
 import type { MeshService } from '../mesh-service';
+import type { IPartition } from '../partition';
 import { KIND, register } from '../private/registry';
 import { kebabFromId } from '../private/validate';
 import { AppContainer, AppContainerOptions } from './app';
@@ -10,7 +12,7 @@ import type { DockerHost } from './docker-host';
 import { EnvoyContainer, EnvoyRole } from './envoy';
 import { ConsulEnvoyImage } from './image';
 import type { IDockerNetwork } from './network';
-import { ConsulAgentPod, PodPublishedPort } from './pod';
+import { ConsulAgentPod, PodNetworkAttachment, PodPublishedPort } from './pod';
 
 /** Props of {@link ClusterDataPlane}. */
 export interface ClusterDataPlaneProps {
@@ -133,6 +135,27 @@ export class ClusterDataPlane extends Construct {
     }
   }
 
+  /**
+   * A pod of this cluster under `scope` (id `Pod`): the host, image, LAN, servers and gossip key shared by
+   * every pod of the cluster, plus what is particular to one gateway or service.
+   * @internal
+   */
+  public _pod(scope: Construct, pod: PodOfCluster): ConsulAgentPod {
+    return new ConsulAgentPod(scope, 'Pod', {
+      partition: pod.partition,
+      host: this.host,
+      image: this.image,
+      podName: pod.podName,
+      lan: { network: this.lan, address: pod.lanAddress },
+      extraNetworks: pod.extraNetworks,
+      retryJoin: this.retryJoin,
+      registrationToken: pod.registrationToken,
+      serviceDefinitions: pod.serviceDefinitions,
+      publishedPorts: pod.publishedPorts,
+      gossipEncryptionKey: this._gossipEncryptionKey,
+    });
+  }
+
   /** Runs `gateway` in a pod: agent + `consul connect envoy -gateway=mesh -register`. */
   public addGateway(gateway: MeshGateway, options: GatewayDataPlaneOptions = {}): MeshGatewayDataPlane {
     return new MeshGatewayDataPlane(gateway, 'DataPlane', { ...options, gateway, dataPlane: this });
@@ -190,18 +213,14 @@ export class MeshGatewayDataPlane extends Construct {
     gateway._wanBindable = onWan;
     const podName = `${cluster.datacenter}-${gateway.partition.partitionName}-${kebabFromId(gateway.node.id)}`;
     const published: PodPublishedPort[] = props.publishWanPort && !onWan ? [{ containerPort: gateway.lanPort, hostPort: gateway.wanPort }] : [];
-    this.pod = new ConsulAgentPod(this, 'Pod', {
+    this.pod = dataPlane._pod(this, {
       partition: gateway.partition,
-      host: dataPlane.host,
-      image: dataPlane.image,
       podName,
-      lan: { network: dataPlane.lan, address: gateway.lanAddress },
-      extraNetworks: onWan ? [{ network: props.wan!, address: gateway.wanAddress }] : [],
-      retryJoin: dataPlane.retryJoin,
+      lanAddress: gateway.lanAddress,
       registrationToken: gateway.token,
       serviceDefinitions: { [gateway.gatewayServiceName]: gateway.serviceDefinition },
+      extraNetworks: onWan ? [{ network: props.wan!, address: gateway.wanAddress }] : [],
       publishedPorts: published,
-      gossipEncryptionKey: dataPlane._gossipEncryptionKey,
     });
     this.pod.claimPort(gateway.lanPort, 'mesh gateway listener');
     if (onWan && gateway.wanPort !== gateway.lanPort) this.pod.claimPort(gateway.wanPort, 'mesh gateway WAN listener');
@@ -252,16 +271,12 @@ export class MeshServiceDataPlane extends Construct {
       throw new Error(`service "${service.serviceName}" belongs to cluster "${service.partition.cluster.datacenter}", not "${cluster.datacenter}"; use that cluster's ClusterDataPlane`);
     }
     const podName = `${cluster.datacenter}-${service.partition.partitionName}-${service.serviceName}`;
-    this.pod = new ConsulAgentPod(this, 'Pod', {
+    this.pod = dataPlane._pod(this, {
       partition: service.partition,
-      host: dataPlane.host,
-      image: dataPlane.image,
       podName,
-      lan: { network: dataPlane.lan, address: props.address },
-      retryJoin: dataPlane.retryJoin,
+      lanAddress: props.address,
       registrationToken: service.token,
       serviceDefinitions: { [service.serviceName]: service.serviceDefinition },
-      gossipEncryptionKey: dataPlane._gossipEncryptionKey,
     });
     this.pod.claimPort(service.port, `service "${service.serviceName}"`);
     this.pod.claimPort(service.sidecarPort, `sidecar of "${service.serviceName}"`);
@@ -274,6 +289,17 @@ export class MeshServiceDataPlane extends Construct {
     });
     if (props.app) this.app = new AppContainer(this, 'App', { ...props.app, pod: this.pod });
   }
+}
+
+/** What is particular to one pod of a cluster. */
+interface PodOfCluster {
+  readonly partition: IPartition;
+  readonly podName: string;
+  readonly lanAddress: string;
+  readonly registrationToken: AclToken;
+  readonly serviceDefinitions: { [fileStem: string]: any };
+  readonly extraNetworks?: PodNetworkAttachment[];
+  readonly publishedPorts?: PodPublishedPort[];
 }
 
 function sharedImage(host: DockerHost, cluster: ConsulCluster, envoyVersion?: string): ConsulEnvoyImage {

@@ -1,14 +1,6 @@
-import {
-  DefaultTokenResolver,
-  Lazy,
-  StringConcat,
-  TerraformStack,
-  TerraformVariable,
-  Testing,
-  Token,
-  Tokenization,
-} from 'cdktf';
+import { Lazy, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
 import { AccessLevel, AclPolicyDocument, AclRuleScope } from '../../lib/acl';
+import { resolveIn } from '../fixtures/stack';
 
 /** Reference §5.2, Community Edition mesh gateway (without the optional agent rule). */
 function ceMeshGateway(): AclPolicyDocument {
@@ -390,13 +382,7 @@ describe('AclPolicyDocument', () => {
       doc.addServiceRule(`${service.stringValue}-sidecar-proxy`, AccessLevel.WRITE);
       const rendered = doc.render();
       expect(Token.isUnresolved(rendered)).toBe(true);
-      const resolved = JSON.parse(
-        Tokenization.resolve(rendered, {
-          scope: stack,
-          preparing: false,
-          resolver: new DefaultTokenResolver(new StringConcat()),
-        }),
-      );
+      const resolved = JSON.parse(resolveIn(stack, rendered));
       expect(resolved).toEqual({
         partition: { ap1: { service: { '${var.service}': { policy: 'write' } } } },
         service: { '${var.service}-sidecar-proxy': { policy: 'write' } },

@@ -1,24 +1,11 @@
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import * as aclPolicy from '@cdktf/provider-consul/lib/acl-policy';
-import {
-  DefaultTokenResolver,
-  StringConcat,
-  TerraformStack,
-  TerraformVariable,
-  Testing,
-  Tokenization,
-} from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccessLevel, AclPolicy, AclPolicyDocument } from '../../lib/acl';
-import { onlyResource, resources, synthJson, testStack } from '../fixtures/stack';
+import { onlyResource, resources, synthJson, testStack, resolveIn } from '../fixtures/stack';
 
-function resolve(stack: TerraformStack, value: string): string {
-  return Tokenization.resolve(value, {
-    scope: stack,
-    preparing: false,
-    resolver: new DefaultTokenResolver(new StringConcat()),
-  });
-}
+const resolve = resolveIn;
 
 const CE_GATEWAY_RULES =
   '{"mesh":"write","node_prefix":{"":{"policy":"read"}},"peering":"read",' +

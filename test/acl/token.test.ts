@@ -2,25 +2,11 @@ import type {} from 'cdktf/lib/testing/adapters/jest';
 import * as aclPolicy from '@cdktf/provider-consul/lib/acl-policy';
 import * as aclToken from '@cdktf/provider-consul/lib/acl-token';
 import * as aclTokenSecretId from '@cdktf/provider-consul/lib/data-consul-acl-token-secret-id';
-import {
-  DefaultTokenResolver,
-  StringConcat,
-  TerraformStack,
-  TerraformVariable,
-  Testing,
-  Token,
-  Tokenization,
-} from 'cdktf';
+import { TerraformVariable, Testing, Token } from 'cdktf';
 import { AccessLevel, AclGrant, AclPolicy, AclPolicyDocument, AclToken } from '../../lib/acl';
-import { onlyResource, synthJson, testStack } from '../fixtures/stack';
+import { onlyResource, synthJson, testStack, resolveIn } from '../fixtures/stack';
 
-function resolve(stack: TerraformStack, value: string): string {
-  return Tokenization.resolve(value, {
-    scope: stack,
-    preparing: false,
-    resolver: new DefaultTokenResolver(new StringConcat()),
-  });
-}
+const resolve = resolveIn;
 
 /** A Terraform reference to `attr` of the resource or data source with the given construct id prefix. */
 function ref(type: string, idPrefix: string, attr: string): RegExp {
