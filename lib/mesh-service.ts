@@ -6,7 +6,7 @@ import { ServiceDefaults, ServiceProtocol } from './config-entries/service-defau
 import { IntentionAction, IntentionSource, ServiceIntentions } from './config-entries/service-intentions';
 import { MeshGatewayMode } from './mesh-gateway-mode';
 import type { IPartition } from './partition';
-import type { ClusterPeering } from './peering';
+import { ClusterPeering } from './peering';
 import * as errors from './private/errors';
 import { KIND, register, registered } from './private/registry';
 import { assertDnsLabel, assertNotBlank, assertPort, compareStrings, kebabFromId } from './private/validate';
@@ -446,7 +446,7 @@ export class MeshService extends Construct implements IMeshService {
         }
       }
       if (u.destinationPeer === undefined) continue;
-      const peering = findPeering(this.partition, u.destinationPeer);
+      const peering = ClusterPeering.findByPeerName(this.partition, u.destinationPeer);
       if (!peering) {
         const known = registered<ClusterPeering>(this.partition, KIND.PEERING).map((p) => p.peerNameIn(this.partition));
         messages.push(errors.unknownPeer(this.serviceName, u.destinationName, u.destinationPeer, known));
@@ -472,10 +472,6 @@ export class MeshService extends Construct implements IMeshService {
     }
     return messages;
   }
-}
-
-function findPeering(partition: IPartition, peerName: string): ClusterPeering | undefined {
-  return registered<ClusterPeering>(partition, KIND.PEERING).find((p) => p.peerNameIn(partition) === peerName);
 }
 
 function strip(u: MeshUpstream & { target?: UpstreamTarget }): MeshUpstream {

@@ -1,17 +1,8 @@
 import { Lazy, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
 import { AccessLevel, AclPolicyDocument, AclRuleScope } from '../../lib/acl';
 import { resolveIn } from '../fixtures/stack';
+import { ceMeshGatewayDocument } from '../fixtures/acl';
 
-/** Reference §5.2, Community Edition mesh gateway (without the optional agent rule). */
-function ceMeshGateway(): AclPolicyDocument {
-  const doc = new AclPolicyDocument();
-  doc.addMeshRule(AccessLevel.WRITE);
-  doc.addPeeringRule(AccessLevel.READ);
-  doc.addServiceRule('mesh-gateway', AccessLevel.WRITE);
-  doc.addServicePrefixRule('', AccessLevel.READ);
-  doc.addNodePrefixRule('', AccessLevel.READ);
-  return doc;
-}
 
 /** Reference §5.2, Enterprise gateway in the default partition. */
 function entDefaultPartitionGateway(): AclPolicyDocument {
@@ -40,7 +31,7 @@ function entPtn1Gateway(): AclPolicyDocument {
 describe('AclPolicyDocument', () => {
   describe('rendering', () => {
     test('renders the Community Edition mesh gateway policy in Consul JSON form', () => {
-      const doc = ceMeshGateway();
+      const doc = ceMeshGatewayDocument();
       expect(doc.toJson()).toEqual({
         mesh: 'write',
         peering: 'read',
@@ -180,7 +171,7 @@ describe('AclPolicyDocument', () => {
     });
 
     test('returns copies', () => {
-      const doc = ceMeshGateway();
+      const doc = ceMeshGatewayDocument();
       const list = doc.statements();
       list.pop();
       (list[0] as any).access = AccessLevel.DENY;
@@ -246,12 +237,12 @@ describe('AclPolicyDocument', () => {
     });
 
     test('addDocument merges every scope of another document without changing it', () => {
-      const doc = ceMeshGateway();
+      const doc = ceMeshGatewayDocument();
       const other = entDefaultPartitionGateway();
       const before = other.render();
       doc.addDocument(other);
       expect(other.render()).toBe(before);
-      expect(doc.toJson()).toEqual({ ...ceMeshGateway().toJson(), ...entDefaultPartitionGateway().toJson() });
+      expect(doc.toJson()).toEqual({ ...ceMeshGatewayDocument().toJson(), ...entDefaultPartitionGateway().toJson() });
     });
 
     test('addDocument upgrades read to write and is idempotent', () => {
@@ -396,7 +387,7 @@ describe('AclPolicyDocument', () => {
     });
 
     test('accepts the mesh gateway policies', () => {
-      expect(ceMeshGateway().validate()).toEqual([]);
+      expect(ceMeshGatewayDocument().validate()).toEqual([]);
       expect(entDefaultPartitionGateway().validate()).toEqual([]);
       expect(entPtn1Gateway().validate()).toEqual([]);
     });

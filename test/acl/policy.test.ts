@@ -4,22 +4,12 @@ import { TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccessLevel, AclPolicy, AclPolicyDocument } from '../../lib/acl';
 import { onlyResource, resources, synthJson, testStack, resolveIn } from '../fixtures/stack';
-
-const resolve = resolveIn;
+import { ceMeshGatewayDocument } from '../fixtures/acl';
 
 const CE_GATEWAY_RULES =
   '{"mesh":"write","node_prefix":{"":{"policy":"read"}},"peering":"read",' +
   '"service":{"mesh-gateway":{"policy":"write"}},"service_prefix":{"":{"policy":"read"}}}';
 
-function ceGatewayDocument(): AclPolicyDocument {
-  const doc = new AclPolicyDocument();
-  doc.addMeshRule(AccessLevel.WRITE);
-  doc.addPeeringRule(AccessLevel.READ);
-  doc.addServiceRule('mesh-gateway', AccessLevel.WRITE);
-  doc.addServicePrefixRule('', AccessLevel.READ);
-  doc.addNodePrefixRule('', AccessLevel.READ);
-  return doc;
-}
 
 describe('AclPolicy', () => {
   test('synthesizes consul_acl_policy with the rendered rules on the given provider', () => {
@@ -27,7 +17,7 @@ describe('AclPolicy', () => {
     new AclPolicy(stack, 'Gateway', {
       policyName: 'mesh-gateway-dc2',
       description: 'mesh gateway of dc2',
-      document: ceGatewayDocument(),
+      document: ceMeshGatewayDocument(),
       provider: dc2,
     });
     expect(Testing.synth(stack)).toHaveResourceWithProperties(aclPolicy.AclPolicy, {
@@ -119,8 +109,8 @@ describe('AclPolicy', () => {
   test('exposes the name and ID as references to the L1', () => {
     const { stack, dc1 } = testStack();
     const policy = new AclPolicy(stack, 'Policy', { policyName: 'p', provider: dc1 });
-    expect(resolve(stack, policy.aclPolicyName)).toMatch(/^\$\{consul_acl_policy\.Policy_[0-9A-F]{8}\.name\}$/);
-    expect(resolve(stack, policy.aclPolicyId)).toMatch(/^\$\{consul_acl_policy\.Policy_[0-9A-F]{8}\.id\}$/);
+    expect(resolveIn(stack, policy.aclPolicyName)).toMatch(/^\$\{consul_acl_policy\.Policy_[0-9A-F]{8}\.name\}$/);
+    expect(resolveIn(stack, policy.aclPolicyId)).toMatch(/^\$\{consul_acl_policy\.Policy_[0-9A-F]{8}\.id\}$/);
   });
 
   test('node.defaultChild is the consul_acl_policy', () => {
@@ -132,7 +122,7 @@ describe('AclPolicy', () => {
 
   test('passes validation with a least-privilege document', () => {
     const { stack, dc1 } = testStack();
-    new AclPolicy(stack, 'Policy', { document: ceGatewayDocument(), provider: dc1 });
+    new AclPolicy(stack, 'Policy', { document: ceMeshGatewayDocument(), provider: dc1 });
     expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 

@@ -5,23 +5,13 @@ import * as aclTokenSecretId from '@cdktf/provider-consul/lib/data-consul-acl-to
 import { TerraformVariable, Testing, Token } from 'cdktf';
 import { AccessLevel, AclGrant, AclPolicy, AclPolicyDocument, AclToken } from '../../lib/acl';
 import { onlyResource, synthJson, testStack, resolveIn } from '../fixtures/stack';
-
-const resolve = resolveIn;
+import { ceMeshGatewayDocument } from '../fixtures/acl';
 
 /** A Terraform reference to `attr` of the resource or data source with the given construct id prefix. */
 function ref(type: string, idPrefix: string, attr: string): RegExp {
   return new RegExp(`^\\$\\{${type.replace(/\./g, '\\.')}\\.${idPrefix}_[0-9A-F]{8}\\.${attr}\\}$`);
 }
 
-function meshGatewayRules(): AclPolicyDocument {
-  const doc = new AclPolicyDocument();
-  doc.addMeshRule(AccessLevel.WRITE);
-  doc.addPeeringRule(AccessLevel.READ);
-  doc.addServiceRule('mesh-gateway', AccessLevel.WRITE);
-  doc.addServicePrefixRule('', AccessLevel.READ);
-  doc.addNodePrefixRule('', AccessLevel.READ);
-  return doc;
-}
 
 describe('AclToken', () => {
   test('links policies by name through a reference to the policy resource', () => {
@@ -53,7 +43,7 @@ describe('AclToken', () => {
       policyName: 'mesh-gateway-ap1',
       provider: dc2,
     });
-    token.addToPolicy(meshGatewayRules());
+    token.addToPolicy(ceMeshGatewayDocument());
     const json = synthJson(stack);
     const policy = onlyResource(json, 'consul_acl_policy');
     expect(policy).toMatchObject({
@@ -76,7 +66,7 @@ describe('AclToken', () => {
   test('derives the inline policy name from its path when policyName is not given', () => {
     const { stack, dc1 } = testStack();
     const token = new AclToken(stack, 'WebToken', { provider: dc1 });
-    token.addToPolicy(meshGatewayRules());
+    token.addToPolicy(ceMeshGatewayDocument());
     expect(onlyResource(synthJson(stack), 'consul_acl_policy').name).toBe('test-web-token-policy');
   });
 
@@ -101,7 +91,7 @@ describe('AclToken', () => {
   test('keeps its own copy of the first granted document', () => {
     const { stack, dc1 } = testStack();
     const token = new AclToken(stack, 'Token', { provider: dc1 });
-    const doc = meshGatewayRules();
+    const doc = ceMeshGatewayDocument();
     token.addToPolicy(doc);
     doc.addAclRule(AccessLevel.WRITE);
     expect(onlyResource(synthJson(stack), 'consul_acl_policy').rules).not.toMatch(/acl/);
@@ -122,14 +112,14 @@ describe('AclToken', () => {
       provider: 'consul.dc2',
     });
     expect(Token.isUnresolved(token.secretId)).toBe(true);
-    expect(resolve(stack, token.secretId)).toMatch(ref('data.consul_acl_token_secret_id', 'Token_Secret', 'secret_id'));
-    expect(resolve(stack, token.accessorId)).toMatch(ref('consul_acl_token', 'Token', 'accessor_id'));
+    expect(resolveIn(stack, token.secretId)).toMatch(ref('data.consul_acl_token_secret_id', 'Token_Secret', 'secret_id'));
+    expect(resolveIn(stack, token.accessorId)).toMatch(ref('consul_acl_token', 'Token', 'accessor_id'));
   });
 
   test('puts the secret nowhere else: no output, not in the description', () => {
     const { stack, dc1 } = testStack();
     const token = new AclToken(stack, 'Token', { serviceIdentities: ['web'], provider: dc1 });
-    token.addToPolicy(meshGatewayRules());
+    token.addToPolicy(ceMeshGatewayDocument());
     const out = Testing.synth(stack);
     expect(JSON.parse(out).output).toBeUndefined();
     expect(out.match(/secret_id/g)).toHaveLength(1); // only the data source's type name
@@ -244,7 +234,7 @@ describe('AclToken', () => {
       for (const p of order([...policies, ...imported])) token.addPolicy(p);
       for (const s of order(services)) token.addServiceIdentity(s);
       for (const n of order(nodes)) token.addNodeIdentity(n);
-      token.addToPolicy(meshGatewayRules());
+      token.addToPolicy(ceMeshGatewayDocument());
       return Testing.synth(stack);
     };
 
