@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { ConsulEdition } from '../edition';
-import { DockerHost } from '../dataplane/docker-host';
-import { DockerNetwork, IDockerNetwork } from '../dataplane/network';
-import { ConsulServerContainer } from '../dataplane/server';
+import { DockerHost } from '../dataplane/docker/docker-host';
+import { DockerNetwork, IDockerNetwork } from '../dataplane/docker/network';
+import { ConsulServerContainer } from '../dataplane/docker/server';
 import { ipv4ToNumber, numberToIpv4, parseCidr } from '../private/ip';
 import { assertDnsLabel, compareStrings } from '../private/validate';
 

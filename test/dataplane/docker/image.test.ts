@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConsulEdition, ConsulEnvoyImage } from '../../lib';
-import { onlyResource, synthJson, testStack } from '../fixtures/stack';
+import { ConsulEdition, ConsulEnvoyImage } from '../../../lib';
+import { onlyResource, synthJson, testStack } from '../../fixtures/stack';
 
 describe('ConsulEnvoyImage', () => {
   test('builds from the shipped Dockerfile with both images as build args, tagged with both versions', () => {
@@ -24,7 +24,7 @@ describe('ConsulEnvoyImage', () => {
   });
 
   test('ships a Dockerfile that copies consul into the Envoy image', () => {
-    const dockerfile = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'dataplane', 'docker', 'Dockerfile'), 'utf8');
+    const dockerfile = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'lib', 'dataplane', 'docker', 'context', 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM \$\{CONSUL_IMAGE\} AS consul$/m);
     expect(dockerfile).toMatch(/^FROM \$\{ENVOY_IMAGE\}$/m);
     expect(dockerfile).toMatch(/^COPY --from=consul \/bin\/consul \/bin\/consul$/m);

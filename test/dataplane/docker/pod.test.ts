@@ -1,6 +1,6 @@
-import { ConsulAgentPod, ConsulEnvoyImage, DockerHost, DockerNetwork } from '../../lib';
-import { emptyStack, resources, synthJson } from '../fixtures/stack';
-import { twoClusters } from '../fixtures/topology';
+import { ConsulAgentPod, ConsulEnvoyImage, DockerHost, DockerNetwork } from '../../../lib';
+import { emptyStack, resources, synthJson } from '../../fixtures/stack';
+import { twoClusters } from '../../fixtures/topology';
 
 describe('ConsulAgentPod', () => {
   const setup = () => {
@@ -38,7 +38,7 @@ describe('ConsulAgentPod', () => {
   });
 
   test('writes the partition into the agent config for non-default Enterprise partitions', () => {
-    const { ConsulCluster, ConsulEdition } = require('../../lib');
+    const { ConsulCluster, ConsulEdition } = require('../../../lib');
     const stack = emptyStack();
     const dc = new ConsulCluster(stack, 'Dc', { datacenter: 'dc1', address: 'a:1', edition: ConsulEdition.ENTERPRISE });
     const ap1 = dc.addPartition('ap1');

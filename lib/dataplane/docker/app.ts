@@ -2,7 +2,7 @@ import * as containerL1 from '@cdktf/provider-docker/lib/container';
 import * as imageL1 from '@cdktf/provider-docker/lib/image';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { assertNotBlank } from '../private/validate';
+import { assertNotBlank } from '../../private/validate';
 import type { ConsulAgentPod } from './pod';
 
 /** The application container of a service pod. */

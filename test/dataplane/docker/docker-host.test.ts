@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { DockerHost } from '../../lib';
-import { emptyStack, synthJson } from '../fixtures/stack';
+import { DockerHost } from '../../../lib';
+import { emptyStack, synthJson } from '../../fixtures/stack';
 
 describe('DockerHost', () => {
   test('creates one docker provider per host, aliased when asked', () => {

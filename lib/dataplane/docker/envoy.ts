@@ -1,9 +1,9 @@
 import * as containerL1 from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
-import type { AclToken } from '../acl';
-import type { MeshGateway } from '../mesh-gateway';
-import type { MeshService } from '../mesh-service';
-import { assertPort } from '../private/validate';
+import type { AclToken } from '../../acl';
+import type { MeshGateway } from '../../mesh-gateway';
+import type { MeshService } from '../../mesh-service';
+import { assertPort } from '../../private/validate';
 import type { ConsulAgentPod } from './pod';
 
 /**

@@ -1,6 +1,6 @@
 import { TerraformVariable } from 'cdktf';
-import { ConsulEdition, ConsulServerContainer, DockerHost, DockerNetwork } from '../../lib';
-import { emptyStack, synthJson } from '../fixtures/stack';
+import { ConsulEdition, ConsulServerContainer, DockerHost, DockerNetwork } from '../../../lib';
+import { emptyStack, synthJson } from '../../fixtures/stack';
 
 describe('ConsulServerContainer', () => {
   const setup = () => {

@@ -1,7 +1,7 @@
 import { TerraformVariable } from 'cdktf';
-import { AppContainer } from '../../lib';
-import { peeredPairWithDataPlane } from '../fixtures/dataplane';
-import { synthJson } from '../fixtures/stack';
+import { AppContainer } from '../../../lib';
+import { peeredPairWithDataPlane } from '../../fixtures/dataplane';
+import { synthJson } from '../../fixtures/stack';
 
 describe('AppContainer', () => {
   const pod = () => {

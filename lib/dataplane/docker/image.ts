@@ -2,9 +2,9 @@ import * as path from 'path';
 import * as imageL1 from '@cdktf/provider-docker/lib/image';
 import { AssetType, TerraformAsset, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { ConsulEdition } from '../edition';
-import { parseVersion } from '../private/validate';
-import { DataPlaneVersions } from './versions';
+import { ConsulEdition } from '../../edition';
+import { parseVersion } from '../../private/validate';
+import { DataPlaneVersions } from '../versions';
 
 /** Props of {@link ConsulEnvoyImage}. */
 export interface ConsulEnvoyImageProps {
@@ -82,7 +82,7 @@ export class ConsulEnvoyImage extends Construct {
     this.imageName = `${ConsulEnvoyImage.REPOSITORY}:${this.consulVersion}${enterprise ? '-ent' : ''}-envoy-${this.envoyVersion}`;
 
     const context = new TerraformAsset(this, 'Context', {
-      path: path.join(__dirname, 'docker'),
+      path: path.join(__dirname, 'context'),
       type: AssetType.DIRECTORY,
     });
     this.resource = new imageL1.Image(this, 'Resource', {

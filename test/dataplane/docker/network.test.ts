@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { DockerHost, DockerNetwork } from '../../lib';
-import { emptyStack, onlyResource, synthJson } from '../fixtures/stack';
+import { DockerHost, DockerNetwork } from '../../../lib';
+import { emptyStack, onlyResource, synthJson } from '../../fixtures/stack';
 
 describe('DockerNetwork', () => {
   const setup = () => {

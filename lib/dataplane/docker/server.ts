@@ -1,7 +1,7 @@
 import * as containerL1 from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
-import { ConsulEdition } from '../edition';
-import { assertDnsLabel, assertPort, parseVersion } from '../private/validate';
+import { ConsulEdition } from '../../edition';
+import { assertDnsLabel, assertPort, parseVersion } from '../../private/validate';
 import type { DockerHost } from './docker-host';
 import type { IDockerNetwork } from './network';
 

@@ -1,8 +1,8 @@
 import * as containerL1 from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
-import { AclToken } from '../acl';
-import type { IPartition } from '../partition';
-import { assertDnsLabel, assertPort } from '../private/validate';
+import { AclToken } from '../../acl';
+import type { IPartition } from '../../partition';
+import { assertDnsLabel, assertPort } from '../../private/validate';
 import type { DockerHost } from './docker-host';
 import type { ConsulEnvoyImage } from './image';
 import type { IDockerNetwork } from './network';

@@ -1,8 +1,8 @@
 import * as networkL1 from '@cdktf/provider-docker/lib/network';
 import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { Cidr, cidrContainsHost, ipv4ToNumber, numberToIpv4, parseCidr } from '../private/ip';
-import { assertNotBlank } from '../private/validate';
+import { Cidr, cidrContainsHost, ipv4ToNumber, numberToIpv4, parseCidr } from '../../private/ip';
+import { assertNotBlank } from '../../private/validate';
 import type { DockerHost } from './docker-host';
 
 /** What pods need to know about a Docker network. */

@@ -1,6 +1,6 @@
-import { ClusterDataPlane, ConsulCluster, ConsulEdition, DockerHost, DockerNetwork, EnvoyContainer, EnvoyRole } from '../../lib';
-import { emptyStack, synthJson } from '../fixtures/stack';
-import { peeredPairWithDataPlane } from '../fixtures/dataplane';
+import { ClusterDataPlane, ConsulCluster, ConsulEdition, DockerHost, DockerNetwork, EnvoyContainer, EnvoyRole } from '../../../lib';
+import { emptyStack, synthJson } from '../../fixtures/stack';
+import { peeredPairWithDataPlane } from '../../fixtures/dataplane';
 
 describe('EnvoyContainer', () => {
   test('gateway and sidecar roles render the consul connect envoy arguments', () => {

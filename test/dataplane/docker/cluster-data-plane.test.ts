@@ -6,10 +6,10 @@ import {
   DockerHost,
   DockerNetwork,
   MeshGatewayMode,
-} from '../../lib';
-import { peeredPairWithDataPlane } from '../fixtures/dataplane';
-import { resources, synthJson } from '../fixtures/stack';
-import { peeredPair } from '../fixtures/topology';
+} from '../../../lib';
+import { peeredPairWithDataPlane } from '../../fixtures/dataplane';
+import { resources, synthJson } from '../../fixtures/stack';
+import { peeredPair } from '../../fixtures/topology';
 
 const containers = (json: any) => Object.entries(json.resource.docker_container as Record<string, any>).map(([k, v]) => ({ key: k, ...v }));
 const byName = (json: any, name: string) => containers(json).find((c) => c.name === name);
