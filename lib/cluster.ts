@@ -5,9 +5,12 @@ import { ConsulEdition } from './edition';
 import { MeshConfigEntry } from './config-entries/mesh';
 import { ProxyDefaults } from './config-entries/proxy-defaults';
 import { MeshGatewayMode } from './mesh-gateway-mode';
+import { ValidationError } from './errors';
 import { IPartition, Partition, PartitionOptions } from './partition';
+import type { IClusterPeering } from './peering';
 import * as errors from './private/errors';
-import { KIND, registered } from './private/registry';
+import { KIND, register, registered } from './private/registry';
+import { isEnterprise, requireEnterprise } from './private/scoping';
 import { assertDnsLabel, assertNotBlank, compareVersions, parseVersion } from './private/validate';
 
 
@@ -31,6 +34,10 @@ export interface IConsulCluster extends IConstruct {
   readonly meshConfig?: MeshConfigEntry;
   /** True on Consul Enterprise. */
   readonly isEnterprise: boolean;
+  /** Every admin partition of the cluster, `default` first, then by construct path. */
+  readonly partitions: IPartition[];
+  /** Peerings this cluster takes part in, sorted by construct path. */
+  readonly peerings: IClusterPeering[];
 }
 
 /** Props of {@link ConsulCluster}. */
@@ -138,26 +145,31 @@ export class ConsulCluster extends Construct implements IConsulCluster {
 
   public constructor(scope: Construct, id: string, props: ConsulClusterProps) {
     super(scope, id);
-    assertDnsLabel('datacenter', props.datacenter);
-    assertNotBlank('address', props.address);
+    assertDnsLabel('datacenter', props.datacenter, this);
+    assertNotBlank('address', props.address, this);
     if (props.scheme !== undefined && !Token.isUnresolved(props.scheme) && !['http', 'https'].includes(props.scheme)) {
-      throw new Error(`scheme ${JSON.stringify(props.scheme)} is not supported; use "http" or "https"`);
+      throw new ValidationError(this, { prop: 'scheme', value: props.scheme, problem: 'is not supported', fix: 'use "http" or "https"' });
     }
     const alias = props.providerAlias ?? props.datacenter;
     if (!Token.isUnresolved(alias) && !/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(alias)) {
-      throw new Error(
-        `providerAlias ${JSON.stringify(alias)} is not a Terraform identifier; start with a letter and use letters, ` +
-          'digits, "_" and "-"',
-      );
+      throw new ValidationError(this, {
+        prop: 'providerAlias',
+        value: alias,
+        problem: 'is not a Terraform identifier',
+        fix: 'start with a letter and use letters, digits, "_" and "-"',
+      });
     }
     this.consulVersion = props.consulVersion ?? ConsulCluster.DEFAULT_CONSUL_VERSION;
     const version = parseVersion('consulVersion', this.consulVersion);
     if (compareVersions(version, parseVersion('minimum', ConsulCluster.MINIMUM_CONSUL_VERSION)) < 0) {
-      throw new Error(
-        `consulVersion ${JSON.stringify(this.consulVersion)} is too old: peering through mesh gateways needs ` +
-          `Consul 1.14.1+ and the bundled provider supports ${ConsulCluster.MINIMUM_CONSUL_VERSION}+; ` +
-          `upgrade the cluster or set consulVersion to what it runs (>= ${ConsulCluster.MINIMUM_CONSUL_VERSION})`,
-      );
+      throw new ValidationError(this, {
+        prop: 'consulVersion',
+        value: this.consulVersion,
+        problem:
+          `is too old: peering through mesh gateways needs Consul 1.14.1+ and the bundled provider supports ` +
+          `${ConsulCluster.MINIMUM_CONSUL_VERSION}+`,
+        fix: `upgrade the cluster or set consulVersion to what it runs (>= ${ConsulCluster.MINIMUM_CONSUL_VERSION})`,
+      });
     }
     if (props.token !== undefined && !Token.isUnresolved(props.token)) {
       Annotations.of(this).addWarning(
@@ -184,22 +196,17 @@ export class ConsulCluster extends Construct implements IConsulCluster {
     this.defaultPartition = new Partition(this.partitionScope, 'default', { cluster: this });
 
     if (props.manageMeshDefaults ?? true) {
-      const partition = this.isEnterprise ? 'default' : undefined;
-      this.meshConfig = new MeshConfigEntry(this, 'Mesh', { partition, provider: this.provider });
-      this.meshConfig._peerThroughResolver = () => this.peerThroughMeshGateways;
-      this.proxyDefaults = new ProxyDefaults(this, 'ProxyDefaults', {
-        partition,
-        meshGatewayMode: this.meshGatewayMode,
-        provider: this.provider,
-      });
+      this.meshConfig = new MeshConfigEntry(this, 'Mesh', { cluster: this });
+      this.proxyDefaults = new ProxyDefaults(this, 'ProxyDefaults', { cluster: this, meshGatewayMode: this.meshGatewayMode });
     }
 
+    register(TerraformStack.of(this), KIND.CLUSTER, this);
     this.node.addValidation({ validate: () => this.validateCluster() });
   }
 
   /** True on Consul Enterprise. */
   public get isEnterprise(): boolean {
-    return this.edition === ConsulEdition.ENTERPRISE;
+    return isEnterprise(this);
   }
 
   public get peerThroughMeshGateways(): boolean {
@@ -208,7 +215,7 @@ export class ConsulCluster extends Construct implements IConsulCluster {
 
   /** Every admin partition of the cluster, `default` first, then by construct path. */
   public get partitions(): Partition[] {
-    return registered<Partition>(this, KIND.PARTITION).sort((a, b) =>
+    return [...registered<Partition>(this, KIND.PARTITION)].sort((a, b) =>
       a.isDefault === b.isDefault ? 0 : a.isDefault ? -1 : 1,
     );
   }
@@ -219,23 +226,26 @@ export class ConsulCluster extends Construct implements IConsulCluster {
    */
   public addPartition(id: string, options: PartitionOptions = {}): Partition {
     const name = options.partitionName ?? id;
-    if (!this.isEnterprise) {
-      throw new Error(errors.enterpriseOnly(`addPartition("${id}")`, `cluster "${this.datacenter}"`, 'admin partitions'));
-    }
+    requireEnterprise(this, this, 'addPartition(id)', id, 'admin partitions');
     if (name === 'default') {
-      throw new Error('partitionName "default" always exists; use cluster.defaultPartition instead of addPartition()');
+      throw new ValidationError(this, {
+        prop: 'partitionName',
+        value: name,
+        problem: 'always exists',
+        fix: 'use cluster.defaultPartition instead of addPartition()',
+      });
     }
     return new Partition(this.partitionScope, id, { ...options, partitionName: name, cluster: this });
   }
 
   /** Peerings this cluster takes part in, sorted by construct path. */
-  public get peerings(): IConstruct[] {
-    return registered(this, KIND.PEERING);
+  public get peerings(): IClusterPeering[] {
+    return [...registered<IClusterPeering>(this, KIND.PEERING)];
   }
 
   private validateCluster(): string[] {
     const messages: string[] = [];
-    const others = TerraformStack.of(this).node.findAll().filter((c): c is ConsulCluster => c instanceof ConsulCluster && c !== this);
+    const others = registered<ConsulCluster>(TerraformStack.of(this), KIND.CLUSTER).filter((c) => c !== this);
     for (const other of others) {
       if (other.provider.alias === this.provider.alias) {
         messages.push(

@@ -1,9 +1,11 @@
+import { ITerraformDependable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AccessLevel, AclGrant, AclPolicyDocument, AclToken, IAclGrantee } from './acl';
-import { ConsulEdition } from './edition';
+import { ValidationError } from './errors';
 import type { IPartition } from './partition';
 import { KIND, register } from './private/registry';
-import { assertDnsLabel, assertNotBlank, assertPort } from './private/validate';
+import { isEnterprise } from './private/scoping';
+import { assertDnsLabel, assertNotBlank, assertPort, compareStrings } from './private/validate';
 
 /** What other constructs need to know about a mesh gateway. */
 export interface IMeshGateway extends IConstruct {
@@ -11,6 +13,30 @@ export interface IMeshGateway extends IConstruct {
   readonly gatewayServiceName: string;
   /** The partition whose traffic the gateway carries. */
   readonly partition: IPartition;
+  /** LAN address (service address and `lan` tagged address). */
+  readonly lanAddress: string;
+  /** Gateway port on the LAN address. */
+  readonly lanPort: number;
+  /** WAN address (`wan` tagged address, advertised in peering tokens). */
+  readonly wanAddress: string;
+  /** Gateway port on the WAN address. */
+  readonly wanPort: number;
+  /** The gateway's own token (registration and Envoy). */
+  readonly token: AclToken;
+  /**
+   * What proves the gateway is registered and passing (for example a data plane's health data source),
+   * sorted by construct path. Peerings that go through this gateway wait for every one of them.
+   */
+  readonly readinessChecks: ITerraformDependable[];
+  /**
+   * Adds a readiness check (see {@link readinessChecks}). The data plane that runs the gateway calls this;
+   * idempotent for the same check.
+   */
+  addReadinessCheck(check: ITerraformDependable): void;
+  /**
+   * The gateway's registration in Consul's agent config-file form, rendered now (call it at synth).
+   */
+  renderServiceDefinition(options?: GatewayDefinitionOptions): any;
   /**
    * Grants `grantee` exactly what registering and running this gateway needs (reference: mesh-gateway
    * token): `mesh:write`, `peering:read` where peering control-plane traffic can pass this gateway,
@@ -18,6 +44,18 @@ export interface IMeshGateway extends IConstruct {
    * when enabled), scoped to the gateway's partition on Enterprise.
    */
   grantRegister(grantee: IAclGrantee): AclGrant;
+}
+
+/** How a data plane runs a gateway, as far as its registration document depends on it. */
+export interface GatewayDefinitionOptions {
+  /**
+   * Whether Envoy can bind the WAN address inside its network namespace (false when the WAN address is a
+   * Docker host's, reached through a published port). When true, Envoy binds listeners on both tagged
+   * addresses and not on the default one (`envoy_gateway_bind_tagged_addresses`,
+   * `envoy_gateway_no_default_bind`).
+   * @default true
+   */
+  readonly wanAddressBindable?: boolean;
 }
 
 /** Options for {@link Partition.addMeshGateway}. */
@@ -99,25 +137,26 @@ export class MeshGateway extends Construct implements IMeshGateway {
   public readonly wanPort: number;
   /** The gateway's own token (rules from {@link grantRegister}). */
   public readonly token: AclToken;
-  /**
-   * @internal Whether Envoy can bind the WAN address inside its pod (false when the WAN address is the
-   * Docker host's, reached through a published port). Set by the data plane.
-   */
-  public _wanBindable = true;
   private readonly options: MeshGatewayOptions;
+  private readonly checks = new Set<ITerraformDependable>();
 
   public constructor(scope: Construct, id: string, props: MeshGatewayProps) {
     super(scope, id);
     this.gatewayServiceName = props.serviceName ?? 'mesh-gateway';
-    assertDnsLabel('serviceName', this.gatewayServiceName);
-    assertNotBlank('lanAddress', props.lanAddress);
-    assertNotBlank('wanAddress', props.wanAddress);
+    assertDnsLabel('serviceName', this.gatewayServiceName, this);
+    assertNotBlank('lanAddress', props.lanAddress, this);
+    assertNotBlank('wanAddress', props.wanAddress, this);
     this.lanPort = props.lanPort ?? MeshGateway.DEFAULT_PORT;
     this.wanPort = props.wanPort ?? this.lanPort;
-    assertPort('lanPort', this.lanPort);
-    assertPort('wanPort', this.wanPort);
+    assertPort('lanPort', this.lanPort, 1, this);
+    assertPort('wanPort', this.wanPort, 1, this);
     if (props.connectTimeoutMs !== undefined && !(Number.isInteger(props.connectTimeoutMs) && props.connectTimeoutMs > 0)) {
-      throw new Error(`connectTimeoutMs ${JSON.stringify(props.connectTimeoutMs)} must be a positive integer (milliseconds)`);
+      throw new ValidationError(this, {
+        prop: 'connectTimeoutMs',
+        value: props.connectTimeoutMs,
+        problem: 'must be a positive integer (milliseconds)',
+        fix: 'e.g. 5000',
+      });
     }
     this.options = props;
     this.partition = props.partition;
@@ -135,6 +174,15 @@ export class MeshGateway extends Construct implements IMeshGateway {
     this.grantRegister(this.token);
   }
 
+  public get readinessChecks(): ITerraformDependable[] {
+    const key = (d: ITerraformDependable) => ((d as unknown as IConstruct).node?.path ?? d.fqn);
+    return [...this.checks].sort((a, b) => compareStrings(key(a), key(b)));
+  }
+
+  public addReadinessCheck(check: ITerraformDependable): void {
+    this.checks.add(check);
+  }
+
   /** The gateway token's secret (sensitive; read through `consul_acl_token_secret_id`). */
   public get tokenSecretId(): string {
     return this.token.secretId;
@@ -148,7 +196,7 @@ export class MeshGateway extends Construct implements IMeshGateway {
     // peers through mesh gateways; no other gateway reads peerings.
     const readsPeerings = this.partition.isDefault && cluster.peerThroughMeshGateways;
     doc.addMeshRule(AccessLevel.WRITE);
-    if (cluster.edition === ConsulEdition.ENTERPRISE) {
+    if (isEnterprise(cluster)) {
       // The policy lives in the gateway's partition, so a non-default gateway's rules are unscoped.
       const scope = this.partition.isDefault ? doc.partition('default') : doc;
       if (readsPeerings) doc.partitionPrefix('').addPeeringRule(AccessLevel.READ);
@@ -173,12 +221,20 @@ export class MeshGateway extends Construct implements IMeshGateway {
    * into a client agent's config directory: kind `mesh-gateway`, the LAN address as service address,
    * `lan` and `wan` tagged addresses, `Proxy.Config` that binds Envoy's listeners on both tagged
    * addresses (and not on the default address, which is the LAN one), and a TCP check on the LAN listener.
-   * Holds no secret.
+   * Holds no secret. The same as {@link renderServiceDefinition} with default options.
    */
   public get serviceDefinition(): any {
+    return this.renderServiceDefinition();
+  }
+
+  /**
+   * The registration document for a data plane that runs the gateway as `options` say (see
+   * {@link serviceDefinition}).
+   */
+  public renderServiceDefinition(options: GatewayDefinitionOptions = {}): any {
     // Bind on both tagged addresses when both exist in the gateway's network namespace (what
     // `consul connect envoy -register` writes then); otherwise keep Envoy's default bind on the LAN address.
-    const config: Record<string, unknown> = this._wanBindable
+    const config: Record<string, unknown> = options.wanAddressBindable ?? true
       ? { envoy_gateway_bind_tagged_addresses: true, envoy_gateway_no_default_bind: true }
       : {};
     if (this.options.connectTimeoutMs !== undefined) config.connect_timeout_ms = this.options.connectTimeoutMs;

@@ -4,11 +4,23 @@ import { AclToken } from './acl';
 import { ExportConsumer } from './config-entries/exported-services';
 import { ServiceDefaults, ServiceProtocol } from './config-entries/service-defaults';
 import { IntentionAction, IntentionSource, ServiceIntentions } from './config-entries/service-intentions';
+import {
+  Connection,
+  ConnectionKind,
+  ConnectionOptions,
+  MeshUpstream,
+  renderUpstream,
+  UpstreamOptions,
+  upstreamKey,
+  upstreamOf,
+} from './connection';
+import { ValidationError } from './errors';
 import { MeshGatewayMode } from './mesh-gateway-mode';
 import type { IPartition } from './partition';
 import { ClusterPeering } from './peering';
 import * as errors from './private/errors';
 import { KIND, register, registered } from './private/registry';
+import { describePartition, namespaceArg, normalizeNamespace, requireEnterprise } from './private/scoping';
 import { assertDnsLabel, assertNotBlank, assertPort, compareStrings, kebabFromId } from './private/validate';
 
 /** What other constructs need to know about a service in the mesh. */
@@ -19,114 +31,30 @@ export interface IMeshService extends IConstruct {
   readonly partition: IPartition;
   /** The namespace (Enterprise), when not `default`. */
   readonly namespace?: string;
-  /** The service's `service-intentions` entry (created on first use). */
-  readonly intentions: ServiceIntentions;
-  /** True when an intention of this service allows `source`. */
+  /** Port the app listens on. */
+  readonly port: number;
+  /** Port of the sidecar's public listener. */
+  readonly sidecarPort: number;
+  /** The service's identity token (registration and its sidecar Envoy). */
+  readonly token: AclToken;
+  /** The sidecar's upstreams (added ones and connections), sorted. Read at synth for the final list. */
+  readonly upstreams: MeshUpstream[];
+  /**
+   * The service's `service-intentions` entry, when someone may call it (a connection or an
+   * {@link addIntention}). Reading it creates nothing.
+   */
+  readonly intentions?: ServiceIntentions;
+  /** True when an intention of this service allows `source` (added, or derived from a connection). */
   allows(source: IntentionSource): boolean;
-}
-
-/**
- * Where an upstream points: a local service, a service of a cluster peer, or a service of another admin
- * partition of the same cluster.
- */
-export class UpstreamTarget {
-  /** A service in the caller's own partition (and, on Enterprise, optionally another namespace). */
-  public static service(serviceName: string, namespace?: string): UpstreamTarget {
-    return new UpstreamTarget(serviceName, undefined, undefined, namespace);
-  }
-
   /**
-   * A service imported from a cluster peer. `peerName` is the *importing* partition's local name for the
-   * exporting cluster (it becomes `destination_peer`).
+   * The service definition in Consul's agent config-file form, rendered now (call it at synth).
    */
-  public static peerService(peerName: string, serviceName: string, namespace?: string): UpstreamTarget {
-    assertDnsLabel('peerName', peerName);
-    return new UpstreamTarget(serviceName, peerName, undefined, namespace);
-  }
-
-  /** A service of another admin partition of the same cluster (Enterprise). */
-  public static partitionService(partitionName: string, serviceName: string, namespace?: string): UpstreamTarget {
-    assertDnsLabel('partitionName', partitionName);
-    return new UpstreamTarget(serviceName, undefined, partitionName, namespace);
-  }
-
-  private constructor(
-    /** Destination service name. */
-    public readonly serviceName: string,
-    /** Destination peer (importing side's name for the exporter). */
-    public readonly peerName?: string,
-    /** Destination partition (same cluster, Enterprise). */
-    public readonly partitionName?: string,
-    /** Destination namespace (Enterprise). */
-    public readonly namespace?: string,
-  ) {
-    assertDnsLabel('serviceName', serviceName);
-    if (namespace !== undefined) assertDnsLabel('namespace', namespace);
-  }
-
-  /** @internal */
-  public _key(): string {
-    return `${this.peerName ?? ''}|${this.partitionName ?? ''}|${this.namespace ?? ''}|${this.serviceName}`;
-  }
-}
-
-/** Options for {@link MeshService.addUpstream}. */
-export interface UpstreamOptions {
-  /** What the upstream points at. */
-  readonly target: UpstreamTarget;
-  /** Port the sidecar listens on locally for this upstream; the app dials `localBindAddress:localBindPort`. */
-  readonly localBindPort: number;
+  renderServiceDefinition(): any;
   /**
-   * Address the sidecar listens on for this upstream.
-   * @default "127.0.0.1"
+   * The service's `service-intentions` entry, created on first use.
+   * @internal
    */
-  readonly localBindAddress?: string;
-  /**
-   * Gateway mode of this upstream (`mesh_gateway.mode`).
-   * @default - for peers and partitions the cluster's meshGatewayMode is written; for local services nothing
-   */
-  readonly meshGatewayMode?: MeshGatewayMode;
-}
-
-/** Options for {@link MeshService.connectTo}. */
-export interface ConnectionOptions {
-  /** The peering the call crosses; its two sides must be the caller's and the callee's partitions. */
-  readonly via: ClusterPeering;
-  /** Port the caller's sidecar listens on locally for the callee. */
-  readonly localBindPort: number;
-  /**
-   * Address the caller's sidecar listens on for the callee.
-   * @default "127.0.0.1"
-   */
-  readonly localBindAddress?: string;
-  /**
-   * Gateway mode of the upstream. `LOCAL` needs a mesh gateway in the caller's partition.
-   * @default - the caller's cluster meshGatewayMode
-   */
-  readonly meshGatewayMode?: MeshGatewayMode;
-  /**
-   * Description of the intention written in the callee's cluster.
-   * @default - "<caller> in <peer> may call <callee> (cdktf-consul-peering)"
-   */
-  readonly description?: string;
-}
-
-/** One upstream of a sidecar, as rendered. */
-export interface MeshUpstream {
-  /** `destination_name`. */
-  readonly destinationName: string;
-  /** `destination_peer`: the importing partition's name for the exporter. */
-  readonly destinationPeer?: string;
-  /** `destination_partition` (same cluster, Enterprise). */
-  readonly destinationPartition?: string;
-  /** `destination_namespace`, only when not `default`. */
-  readonly destinationNamespace?: string;
-  /** `local_bind_address`. */
-  readonly localBindAddress: string;
-  /** `local_bind_port`. */
-  readonly localBindPort: number;
-  /** `mesh_gateway.mode`, when written. */
-  readonly meshGatewayMode?: MeshGatewayMode;
+  _intentionsEntry(): ServiceIntentions;
 }
 
 /** Options for {@link Partition.addService}. */
@@ -209,69 +137,75 @@ export class MeshService extends Construct implements IMeshService {
   public readonly serviceName: string;
   public readonly partition: IPartition;
   public readonly namespace?: string;
-  /** Port the app listens on. */
   public readonly port: number;
-  /** Port of the sidecar's public listener. */
   public readonly sidecarPort: number;
-  /** The service's identity token. */
   public readonly token: AclToken;
   /** The `service-defaults` entry, when `protocol` is set. */
   public readonly serviceDefaults?: ServiceDefaults;
   private readonly options: MeshServiceOptions;
-  private readonly upstreamByKey = new Map<string, MeshUpstream & { target: UpstreamTarget }>();
-  private intentionsEntry?: ServiceIntentions;
+  /** Upstreams added with addUpstream(), by destination. Connections keep their own. */
+  private readonly added = new Map<string, MeshUpstream>();
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
     const cluster = props.partition.cluster;
     this.serviceName = props.serviceName ?? kebabFromId(id);
-    assertDnsLabel('serviceName', this.serviceName);
-    assertPort('port', props.port);
+    assertDnsLabel('serviceName', this.serviceName, this);
+    assertPort('port', props.port, 1, this);
     this.sidecarPort = props.sidecarPort ?? MeshService.DEFAULT_SIDECAR_PORT;
-    assertPort('sidecarPort', this.sidecarPort);
+    assertPort('sidecarPort', this.sidecarPort, 1, this);
     if (!Token.isUnresolved(props.port) && props.port === this.sidecarPort) {
-      throw new Error(`port ${props.port} is also the sidecarPort; the app and its sidecar share a network namespace: pick another port`);
+      throw new ValidationError(this, {
+        prop: 'port',
+        value: props.port,
+        problem: 'is also the sidecarPort; the app and its sidecar share a network namespace',
+        fix: 'pick another port',
+      });
     }
     if (props.namespace !== undefined) {
-      assertDnsLabel('namespace', props.namespace);
-      if (!cluster.isEnterprise && props.namespace !== 'default') {
-        throw new Error(errors.enterpriseOnly(`namespace "${props.namespace}"`, `cluster "${cluster.datacenter}"`, 'namespaces'));
-      }
+      assertDnsLabel('namespace', props.namespace, this);
+      if (props.namespace !== 'default') requireEnterprise(this, cluster, 'namespace', props.namespace, 'namespaces');
     }
     if (props.healthCheckHttpPath !== undefined && !props.healthCheckHttpPath.startsWith('/')) {
-      throw new Error(`healthCheckHttpPath ${JSON.stringify(props.healthCheckHttpPath)} must start with "/", e.g. "/health"`);
+      throw new ValidationError(this, { prop: 'healthCheckHttpPath', value: props.healthCheckHttpPath, problem: 'must start with "/"', fix: 'start it with "/", e.g. "/health"' });
     }
     const interval = props.healthCheckIntervalSec ?? 10;
     if (!Number.isInteger(interval) || interval < 1) {
-      throw new Error(`healthCheckIntervalSec ${JSON.stringify(interval)} must be a positive integer number of seconds`);
+      throw new ValidationError(this, {
+        prop: 'healthCheckIntervalSec',
+        value: interval,
+        problem: 'must be a positive integer number of seconds',
+        fix: 'e.g. 10',
+      });
     }
+    this.namespace = normalizeNamespace(props.namespace);
     for (const other of registered<MeshService>(props.partition, KIND.SERVICE)) {
-      if (other.serviceName === this.serviceName && other.namespace === (props.namespace === 'default' ? undefined : props.namespace)) {
-        throw new Error(
-          `serviceName "${this.serviceName}" is already declared in partition "${props.partition.partitionName}" ` +
-            `(${other.node.path}); give this one another serviceName`,
-        );
+      if (other.serviceName === this.serviceName && other.namespace === this.namespace) {
+        throw new ValidationError(this, {
+          prop: 'serviceName',
+          value: this.serviceName,
+          problem: `is already declared in partition "${props.partition.partitionName}" (${other.node.path})`,
+          fix: 'give this one another serviceName',
+        });
       }
     }
     this.options = props;
     this.partition = props.partition;
-    this.namespace = props.namespace === 'default' ? undefined : props.namespace;
     this.port = props.port;
 
     this.token = new AclToken(this, 'Token', {
       description: `service "${this.serviceName}" of ${cluster.datacenter}/${props.partition.partitionName}`,
       serviceIdentities: [this.serviceName],
       partition: props.partition.resourcePartition,
-      namespace: cluster.isEnterprise ? this.namespace ?? 'default' : undefined,
+      namespace: namespaceArg(props.partition, this.namespace),
       provider: cluster.provider,
     });
     if (props.protocol !== undefined) {
       this.serviceDefaults = new ServiceDefaults(this, 'Defaults', {
         serviceName: this.serviceName,
         protocol: props.protocol,
-        namespace: cluster.isEnterprise ? this.namespace ?? 'default' : undefined,
-        partition: props.partition.resourcePartition,
-        provider: cluster.provider,
+        namespace: this.namespace,
+        partition: props.partition,
       });
     }
     register(props.partition, KIND.SERVICE, this);
@@ -283,130 +217,86 @@ export class MeshService extends Construct implements IMeshService {
     return this.token.secretId;
   }
 
-  /**
-   * The service's `service-intentions` entry, created on first use. {@link connectTo} adds sources to it.
-   */
-  public get intentions(): ServiceIntentions {
-    if (!this.intentionsEntry) {
-      const cluster = this.partition.cluster;
-      this.intentionsEntry = new ServiceIntentions(this, 'Intentions', {
-        destinationName: this.serviceName,
-        namespace: cluster.isEnterprise ? this.namespace ?? 'default' : undefined,
-        partition: this.partition.resourcePartition,
-        enterprise: cluster.isEnterprise,
-        provider: cluster.provider,
-      });
-    }
-    return this.intentionsEntry;
+  public get intentions(): ServiceIntentions | undefined {
+    return ServiceIntentions.find(this.partition, this.serviceName, this.namespace);
   }
 
-  /** True when an intention of this service allows `source`. */
+  /** @internal */
+  public _intentionsEntry(): ServiceIntentions {
+    return (
+      this.intentions ??
+      new ServiceIntentions(this, 'Intentions', { destinationName: this.serviceName, namespace: this.namespace, partition: this.partition })
+    );
+  }
+
+  /**
+   * Allows (or denies) `source` to call this service, in the service's one `service-intentions` entry.
+   * Prefer {@link connectTo} on the caller, which also writes the upstream and the export.
+   */
+  public addIntention(source: IntentionSource, action: IntentionAction, description?: string): void {
+    this._intentionsEntry().addSource(source, action, description);
+  }
+
   public allows(source: IntentionSource): boolean {
-    return this.intentionsEntry?.allows(source) ?? false;
+    return this.intentions?.allows(source) ?? false;
   }
 
   /**
    * Adds an upstream to the sidecar. Idempotent for the same target and options; throws when the target is
    * already an upstream with other options, or when the local bind port is taken.
-   * Prefer {@link connectTo} for peered services: it also writes the export and the intention.
+   * Prefer {@link connectTo}: it also writes the export and the intention.
    */
   public addUpstream(options: UpstreamOptions): MeshUpstream {
     const { target } = options;
     const cluster = this.partition.cluster;
-    assertPort('localBindPort', options.localBindPort);
-    const address = options.localBindAddress ?? '127.0.0.1';
-    assertNotBlank('localBindAddress', address);
-    if ((target.partitionName !== undefined || target.namespace !== undefined) && !cluster.isEnterprise) {
-      const what = target.partitionName !== undefined ? `partition "${target.partitionName}"` : `namespace "${target.namespace}"`;
-      throw new Error(errors.enterpriseOnly(`upstream "${target.serviceName}" to ${what}`, `cluster "${cluster.datacenter}"`, 'partitions and namespaces'));
+    if (target.partitionName !== undefined) {
+      requireEnterprise(this, cluster, `upstream "${target.serviceName}" to partition`, target.partitionName, 'partitions');
     }
-    const remote = target.peerName !== undefined || target.partitionName !== undefined;
-    const mode = options.meshGatewayMode ?? (remote ? cluster.meshGatewayMode : undefined);
+    if (normalizeNamespace(target.namespace) !== undefined) {
+      requireEnterprise(this, cluster, `upstream "${target.serviceName}" to namespace`, target.namespace, 'namespaces');
+    }
+    const mode = options.meshGatewayMode ?? (target.isRemote ? cluster.meshGatewayMode : undefined);
     if (target.peerName !== undefined && mode === MeshGatewayMode.NONE) {
-      throw new Error(errors.modeNoneForPeers('meshGatewayMode', `upstream "${target.serviceName}" of service "${this.serviceName}"`));
+      throw new ValidationError(this, {
+        prop: 'meshGatewayMode',
+        value: mode,
+        problem: errors.modeNoneProblem(`upstream "${target.serviceName}" of service "${this.serviceName}"`),
+        fix: errors.MODE_NONE_FIX,
+      });
     }
-    const upstream = {
-      target,
-      destinationName: target.serviceName,
-      destinationPeer: target.peerName,
-      destinationPartition: target.partitionName,
-      destinationNamespace: target.namespace === 'default' ? undefined : target.namespace,
-      localBindAddress: address,
-      localBindPort: options.localBindPort,
-      meshGatewayMode: mode,
-    };
-    const existing = this.upstreamByKey.get(target._key());
-    if (existing) {
-      if (existing.localBindPort === upstream.localBindPort && existing.localBindAddress === address && existing.meshGatewayMode === mode) {
-        return strip(existing);
-      }
-      throw new Error(
-        `upstream "${target.serviceName}"${target.peerName ? ` from peer "${target.peerName}"` : ''} of service ` +
-          `"${this.serviceName}" already exists with localBindPort ${existing.localBindPort}` +
-          `${existing.meshGatewayMode ? ` and meshGatewayMode ${existing.meshGatewayMode}` : ''}; ` +
-          'an upstream is declared once: use the same options or remove one call',
-      );
-    }
-    if (!Token.isUnresolved(options.localBindPort)) {
-      for (const other of this.upstreamByKey.values()) {
-        if (other.localBindPort === options.localBindPort && other.localBindAddress === address) {
-          throw new Error(
-            `localBindPort ${options.localBindPort} of upstream "${target.serviceName}" on service "${this.serviceName}" ` +
-              `is already used by upstream "${other.destinationName}"${other.destinationPeer ? ` (peer "${other.destinationPeer}")` : ''}; ` +
-              'give each upstream its own local port',
-          );
-        }
-      }
-      if (options.localBindPort === this.port || options.localBindPort === this.sidecarPort) {
-        const which = options.localBindPort === this.port ? 'port' : 'sidecarPort';
-        throw new Error(
-          `localBindPort ${options.localBindPort} of upstream "${target.serviceName}" is the service's own ${which}; ` +
-            'the app, its sidecar and the upstream listeners share one network namespace: pick another port',
-        );
-      }
-    }
-    this.upstreamByKey.set(target._key(), upstream);
-    return strip(upstream);
+    const upstream = upstreamOf(target, options.localBindPort, options.localBindAddress ?? '127.0.0.1', mode);
+    this.checkUpstream(upstream, this.added.get(target._key()));
+    this.added.set(target._key(), upstream);
+    return { ...upstream };
   }
 
   /**
-   * "This service may call `target` across `via`": from one call, the export of `target` to the name its
-   * partition uses for this side, an allowing `service-intentions` source with that `Peer` in the target's
-   * cluster, and this sidecar's upstream with `destination_peer` (this side's name for the target's side),
-   * `destination_namespace` only when not default, the local bind port and the gateway mode.
-   * This service's identity token already reads imported services; no extra ACL is needed.
+   * "This service may call `target`" (across `options.via`, or inside its own cluster): records one
+   * {@link Connection}, from which the library derives at synth the export of `target` to the name its
+   * partition uses for this side (or to this partition), an allowing source in `target`'s
+   * `service-intentions` (with `Peer` or `Partition`), and this sidecar's upstream (`destination_peer` or
+   * `destination_partition`, `destination_namespace` only when not default, the local bind port and the
+   * gateway mode). This service's identity token already reads imported services; no extra ACL is needed.
    */
-  public connectTo(target: IMeshService, options: ConnectionOptions): MeshUpstream {
-    const { via } = options;
-    if (!via.involves(this.partition) || !via.involves(target.partition) || this.partition === target.partition) {
-      throw new Error(
-        `via peering ${via.node.path} does not connect the caller's partition "${this.partition.partitionName}" of ` +
-          `cluster "${this.partition.cluster.datacenter}" and the callee's partition "${target.partition.partitionName}" ` +
-          `of cluster "${target.partition.cluster.datacenter}"; pass the ClusterPeering between those two partitions`,
-      );
-    }
-    const importerNameForExporter = via.peerNameIn(this.partition);
-    const exporterNameForImporter = via.peerNameIn(target.partition);
-    const upstream = this.addUpstream({
-      target: UpstreamTarget.peerService(importerNameForExporter, target.serviceName, target.namespace),
-      localBindPort: options.localBindPort,
-      localBindAddress: options.localBindAddress,
-      meshGatewayMode: options.meshGatewayMode,
-    });
-    target.partition.exportedServices.addExport(target.serviceName, ExportConsumer.peer(exporterNameForImporter), {
-      namespace: target.namespace,
-    });
-    target.intentions.addSource(
-      IntentionSource.peerService(exporterNameForImporter, this.serviceName, this.partition.cluster.isEnterprise ? this.namespace ?? 'default' : undefined),
-      IntentionAction.ALLOW,
-      options.description ?? `${this.serviceName} in ${exporterNameForImporter} may call ${target.serviceName} (cdktf-consul-peering)`,
-    );
-    return upstream;
+  public connectTo(target: IMeshService, options: ConnectionOptions): Connection {
+    // The upstream must fit this sidecar (free local port, no other upstream to the same destination)
+    // before the connection is recorded, so a refused call leaves nothing behind.
+    const connection = Connection._record(this, target, options, (c) => this.checkUpstream(c.upstream, undefined, c));
+    if (connection.exportConsumer) target.partition._exportsEntry();
+    target._intentionsEntry();
+    return connection;
   }
 
-  /** The sidecar's upstreams, sorted by peer, partition, namespace and name. Copies. */
+  /** This service's outbound connections, sorted by callee. */
+  public get connections(): Connection[] {
+    return [...Connection.from(this)];
+  }
+
+  /** The sidecar's upstreams (added ones and connections), sorted by peer, partition, namespace and name. Copies. */
   public get upstreams(): MeshUpstream[] {
-    return [...this.upstreamByKey.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, u]) => strip(u));
+    const all = new Map<string, MeshUpstream>(this.added);
+    for (const c of Connection.from(this)) all.set(upstreamKey(c.upstream), c.upstream);
+    return [...all.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, u]) => ({ ...u }));
   }
 
   /**
@@ -414,8 +304,13 @@ export class MeshService extends Construct implements IMeshService {
    * client agent's config directory: name, port, a health check, and `connect.sidecar_service` with the
    * sidecar port and `proxy.upstreams` (`destination_name`, `destination_peer`, `destination_namespace` only
    * when not default, `local_bind_address`, `local_bind_port`, `mesh_gateway.mode`). Holds no secret.
+   * Reading it renders the upstreams declared so far; data planes render it at synth.
    */
   public get serviceDefinition(): any {
+    return this.renderServiceDefinition();
+  }
+
+  public renderServiceDefinition(): any {
     const o = this.options;
     const interval = `${o.healthCheckIntervalSec ?? 10}s`;
     const check = o.healthCheckHttpPath
@@ -437,57 +332,125 @@ export class MeshService extends Construct implements IMeshService {
     return { service };
   }
 
+  /**
+   * Throws when `upstream` contradicts what the sidecar already has: the same destination with other
+   * options, or a local bind port in use.
+   */
+  private checkUpstream(upstream: MeshUpstream, sameTarget: MeshUpstream | undefined, connection?: Connection): void {
+    const key = upstreamKey(upstream);
+    const what = `upstream "${upstream.destinationName}"${upstream.destinationPeer ? ` from peer "${upstream.destinationPeer}"` : ''}`;
+    const existing = sameTarget ?? this.upstreams.find((u) => upstreamKey(u) === key);
+    if (existing) {
+      if (JSON.stringify(existing) === JSON.stringify(upstream)) return;
+      throw new ValidationError(this, {
+        prop: connection ? 'connectTo(target)' : 'addUpstream(target)',
+        value: upstream.destinationName,
+        problem:
+          `is already an upstream of service "${this.serviceName}" (${what}) with localBindPort ${existing.localBindPort}` +
+          `${existing.meshGatewayMode ? ` and meshGatewayMode ${existing.meshGatewayMode}` : ''}`,
+        fix: 'an upstream is declared once: use the same options or remove one call',
+      });
+    }
+    assertPort('localBindPort', upstream.localBindPort, 1, this);
+    assertNotBlank('localBindAddress', upstream.localBindAddress, this);
+    if (Token.isUnresolved(upstream.localBindPort)) return;
+    for (const other of this.upstreams) {
+      if (other.localBindPort === upstream.localBindPort && other.localBindAddress === upstream.localBindAddress) {
+        throw new ValidationError(this, {
+          prop: 'localBindPort',
+          value: upstream.localBindPort,
+          problem:
+            `of ${what} on service "${this.serviceName}" is already used by upstream "${other.destinationName}"` +
+            `${other.destinationPeer ? ` (peer "${other.destinationPeer}")` : ''}`,
+          fix: 'give each upstream its own local port',
+        });
+      }
+    }
+    if (upstream.localBindPort === this.port || upstream.localBindPort === this.sidecarPort) {
+      const which = upstream.localBindPort === this.port ? 'port' : 'sidecarPort';
+      throw new ValidationError(this, {
+        prop: 'localBindPort',
+        value: upstream.localBindPort,
+        problem: `of ${what} is the service's own ${which}; the app, its sidecar and the upstream listeners share one network namespace`,
+        fix: 'pick another port',
+      });
+    }
+  }
+
   private validateUpstreams(): string[] {
     const messages: string[] = [];
-    for (const u of this.upstreams) {
-      if (u.meshGatewayMode === MeshGatewayMode.LOCAL && (u.destinationPeer !== undefined || u.destinationPartition !== undefined)) {
-        if (registered(this.partition, KIND.GATEWAY).length === 0) {
-          messages.push(errors.localModeWithoutGateway(this.serviceName, u.destinationName, this.partition.partitionName));
-        }
+    const hasGateway = this.partition.meshGateways.length > 0;
+    for (const c of Connection.from(this)) {
+      if (c.upstream.meshGatewayMode === MeshGatewayMode.LOCAL && c.kind !== ConnectionKind.LOCAL && !hasGateway) {
+        messages.push(errors.localModeWithoutGateway(this.serviceName, c.upstream.destinationName, this.partition.partitionName));
       }
-      if (u.destinationPeer === undefined) continue;
-      const peering = ClusterPeering.findByPeerName(this.partition, u.destinationPeer);
-      if (!peering) {
-        const known = registered<ClusterPeering>(this.partition, KIND.PEERING).map((p) => p.peerNameIn(this.partition));
-        messages.push(errors.unknownPeer(this.serviceName, u.destinationName, u.destinationPeer, known));
-        continue;
+    }
+    for (const u of this.added.values()) {
+      const remote = u.destinationPeer !== undefined || u.destinationPartition !== undefined;
+      if (u.meshGatewayMode === MeshGatewayMode.LOCAL && remote && !hasGateway) {
+        messages.push(errors.localModeWithoutGateway(this.serviceName, u.destinationName, this.partition.partitionName));
       }
-      const exporter = peering.remoteOf(this.partition);
-      const exporterPeer = peering.peerNameIn(exporter);
-      const where = `"${exporter.partitionName}" of cluster "${exporter.cluster.datacenter}"`;
-      if (!exporter.isExportedToPeer(u.destinationName, exporterPeer, u.destinationNamespace)) {
-        messages.push(errors.notExported(this.serviceName, u.destinationName, u.destinationPeer, where, exporterPeer));
-      }
-      const callee = registered<IMeshService>(exporter, KIND.SERVICE).find(
-        (s) => s.serviceName === u.destinationName && s.namespace === u.destinationNamespace,
-      );
-      const source = IntentionSource.peerService(
-        exporterPeer,
-        this.serviceName,
-        this.partition.cluster.isEnterprise ? this.namespace ?? 'default' : undefined,
-      );
-      if (!callee || !callee.allows(source)) {
-        messages.push(errors.notAllowed(this.serviceName, u.destinationName, u.destinationPeer, where, exporterPeer));
-      }
+      if (u.destinationPeer !== undefined) messages.push(...this.validatePeerUpstream(u));
+      if (u.destinationPartition !== undefined) messages.push(...this.validatePartitionUpstream(u));
     }
     return messages;
   }
-}
 
-function strip(u: MeshUpstream & { target?: UpstreamTarget }): MeshUpstream {
-  const { target: _target, ...rest } = u;
-  return rest;
-}
+  /** An added upstream to a peer's service must be exported to this side and allowed by an intention there. */
+  private validatePeerUpstream(u: MeshUpstream): string[] {
+    const peering = ClusterPeering.findByPeerName(this.partition, u.destinationPeer!);
+    if (!peering) {
+      const known = this.partition.peerings.map((p) => p.peerNameIn(this.partition));
+      return [errors.unknownPeer(this.serviceName, u.destinationName, u.destinationPeer!, known)];
+    }
+    const exporter = peering.remoteOf(this.partition);
+    const exporterPeer = peering.peerNameIn(exporter);
+    const where = `"${exporter.partitionName}" of cluster "${exporter.cluster.datacenter}"`;
+    const source = IntentionSource.peerService(exporterPeer, this.serviceName, namespaceArg(this.partition, this.namespace));
+    return this.checkImport(u, exporter, ExportConsumer.peer(exporterPeer), source).map((missing) =>
+      missing === 'export'
+        ? errors.notExported(this.serviceName, u.destinationName, u.destinationPeer!, where, exporterPeer)
+        : errors.notAllowed(this.serviceName, u.destinationName, u.destinationPeer!, where, exporterPeer),
+    );
+  }
 
-function renderUpstream(u: MeshUpstream): Record<string, unknown> {
-  const out: Record<string, unknown> = { destination_name: u.destinationName };
-  if (u.destinationPeer !== undefined) out.destination_peer = u.destinationPeer;
-  if (u.destinationPartition !== undefined) out.destination_partition = u.destinationPartition;
-  if (u.destinationNamespace !== undefined) out.destination_namespace = u.destinationNamespace;
-  out.local_bind_address = u.localBindAddress;
-  out.local_bind_port = u.localBindPort;
-  if (u.meshGatewayMode !== undefined) out.mesh_gateway = { mode: u.meshGatewayMode };
-  return out;
+  /** An added upstream to another partition's service must be exported to this partition and allowed there. */
+  private validatePartitionUpstream(u: MeshUpstream): string[] {
+    const exporter = this.partition.cluster.partitions.find((p) => p.partitionName === u.destinationPartition);
+    const target = `upstream "${u.destinationName}" of service "${this.serviceName}"`;
+    if (!exporter) {
+      return [
+        ValidationError.message({
+          prop: 'destinationPartition',
+          value: u.destinationPartition,
+          problem: `of ${target} is not a partition of cluster "${this.partition.cluster.datacenter}" in this app`,
+          fix: 'declare it with cluster.addPartition(), or use connectTo() with the callee service',
+        }),
+      ];
+    }
+    const consumer = ExportConsumer.partition(this.partition.partitionName);
+    const source = IntentionSource.partitionService(this.partition.partitionName, this.serviceName, namespaceArg(this.partition, this.namespace));
+    return this.checkImport(u, exporter, consumer, source).map((missing) =>
+      ValidationError.message({
+        prop: 'addUpstream(target)',
+        value: `${u.destinationPartition}/${u.destinationName}`,
+        problem:
+          missing === 'export'
+            ? `is not exported by ${describePartition(exporter)} to partition "${this.partition.partitionName}"`
+            : `does not allow "${this.serviceName}" from partition "${this.partition.partitionName}" (no intention)`,
+        fix: 'use connectTo() with the callee service, which writes the export and the intention',
+      }),
+    );
+  }
+
+  private checkImport(u: MeshUpstream, exporter: IPartition, consumer: ExportConsumer, source: IntentionSource): Array<'export' | 'intention'> {
+    const missing: Array<'export' | 'intention'> = [];
+    if (!exporter.isExportedTo(u.destinationName, consumer, u.destinationNamespace)) missing.push('export');
+    const callee = exporter.services.find((s) => s.serviceName === u.destinationName && s.namespace === u.destinationNamespace);
+    const entry = callee?.intentions ?? ServiceIntentions.find(exporter, u.destinationName, u.destinationNamespace);
+    if (!entry || !entry.allows(source)) missing.push('intention');
+    return missing;
+  }
 }
 
 function sortedObject(o: { [key: string]: string }): { [key: string]: string } {

@@ -1,12 +1,13 @@
 import * as adminPartition from '@cdktf/provider-consul/lib/admin-partition';
 import { Construct, IConstruct } from 'constructs';
 import type { ConsulCluster, IConsulCluster } from './cluster';
-import { ExportedServices } from './config-entries/exported-services';
-import { MeshGateway, MeshGatewayOptions } from './mesh-gateway';
-import { MeshService, MeshServiceOptions } from './mesh-service';
-import { addDependsOn } from './private/deps';
+import { ExportConsumer, ExportedServices, ExportOptions } from './config-entries/exported-services';
+import { IMeshGateway, MeshGateway, MeshGatewayOptions } from './mesh-gateway';
+import { IMeshService, MeshService, MeshServiceOptions } from './mesh-service';
+import type { IClusterPeering } from './peering';
 import * as errors from './private/errors';
 import { KIND, register, registered } from './private/registry';
+import { isEnterprise, requireEnterprise } from './private/scoping';
 import { assertDnsLabel } from './private/validate';
 
 /** What other constructs need to know about an admin partition. */
@@ -23,10 +24,29 @@ export interface IPartition extends IConstruct {
    * non-default partitions, so Terraform creates the partition first).
    */
   readonly resourcePartition?: string;
-  /** The partition's one `exported-services` entry (created on first use). */
-  readonly exportedServices: ExportedServices;
-  /** True when this app exports `serviceName` (in `namespace`) from this partition to `peerName`. */
-  isExportedToPeer(serviceName: string, peerName: string, namespace?: string): boolean;
+  /** The mesh gateways of this partition, sorted by construct path. */
+  readonly meshGateways: IMeshGateway[];
+  /** The services of this partition, sorted by construct path. */
+  readonly services: IMeshService[];
+  /** The peerings this partition takes part in, sorted by construct path. */
+  readonly peerings: IClusterPeering[];
+  /**
+   * The partition's one `exported-services` entry, when something exports from this partition (an
+   * {@link addExport} or a connection into it). Reading it creates nothing.
+   */
+  readonly exportedServices?: ExportedServices;
+  /**
+   * Exports `serviceName` from this partition to `consumer` (written into the partition's one
+   * `exported-services` entry). Prefer `MeshService.connectTo`, which exports exactly what a call needs.
+   */
+  addExport(serviceName: string, consumer: ExportConsumer, options?: ExportOptions): void;
+  /** True when this app exports `serviceName` (in `namespace`) from this partition to `consumer`. */
+  isExportedTo(serviceName: string, consumer: ExportConsumer, namespace?: string): boolean;
+  /**
+   * The partition's one `exported-services` entry, created on the first export.
+   * @internal
+   */
+  _exportsEntry(): ExportedServices;
 }
 
 /** Options for {@link ConsulCluster.addPartition}. */
@@ -62,18 +82,15 @@ export class Partition extends Construct implements IPartition {
   public readonly isDefault: boolean;
   /** The `consul_admin_partition` L1 (non-default partitions only). */
   public readonly resource?: adminPartition.AdminPartition;
-  private exports?: ExportedServices;
 
   public constructor(scope: Construct, id: string, props: PartitionProps) {
     super(scope, id);
     const name = props.partitionName ?? id;
-    assertDnsLabel('partitionName', name);
+    assertDnsLabel('partitionName', name, this);
     this.partitionName = name;
     this.cluster = props.cluster;
     this.isDefault = name === 'default';
-    if (!this.isDefault && !props.cluster.isEnterprise) {
-      throw new Error(errors.enterpriseOnly(`partitionName "${name}"`, `cluster "${props.cluster.datacenter}"`, 'admin partitions'));
-    }
+    if (!this.isDefault) requireEnterprise(this, props.cluster, 'partitionName', name, 'admin partitions');
     if (!this.isDefault) {
       this.resource = new adminPartition.AdminPartition(this, 'Resource', {
         name,
@@ -86,7 +103,7 @@ export class Partition extends Construct implements IPartition {
   }
 
   public get resourcePartition(): string | undefined {
-    if (!this.cluster.isEnterprise) return undefined;
+    if (!isEnterprise(this.cluster)) return undefined;
     return this.resource ? this.resource.name : 'default';
   }
 
@@ -100,52 +117,46 @@ export class Partition extends Construct implements IPartition {
     return new MeshService(this, id, { ...options, partition: this });
   }
 
-  /** Mesh gateways registered in this partition, sorted by construct path. */
   public get meshGateways(): MeshGateway[] {
-    return registered<MeshGateway>(this, KIND.GATEWAY);
+    return [...registered<MeshGateway>(this, KIND.GATEWAY)];
   }
 
-  /** Services of this partition, sorted by construct path. */
   public get services(): MeshService[] {
-    return registered<MeshService>(this, KIND.SERVICE);
+    return [...registered<MeshService>(this, KIND.SERVICE)];
   }
 
-  /** Peerings this partition takes part in, sorted by construct path. */
-  public get peerings(): IConstruct[] {
-    return registered(this, KIND.PEERING);
+  public get peerings(): IClusterPeering[] {
+    return [...registered<IClusterPeering>(this, KIND.PEERING)];
   }
 
-  /**
-   * The partition's one `exported-services` entry, created on first use (so a partition that exports
-   * nothing writes no entry).
-   */
-  public get exportedServices(): ExportedServices {
-    if (!this.exports) {
-      this.exports = new ExportedServices(this, 'ExportedServices', {
-        partition: this.cluster.isEnterprise ? this.partitionName : undefined,
-        enterprise: this.cluster.isEnterprise,
-        provider: this.cluster.provider,
-      });
-      if (this.resource) addDependsOn(this.exports.resource, this.resource);
-    }
-    return this.exports;
+  public get exportedServices(): ExportedServices | undefined {
+    return ExportedServices.of(this);
   }
 
-  public isExportedToPeer(serviceName: string, peerName: string, namespace?: string): boolean {
-    return this.exports?.isExportedToPeer(serviceName, peerName, namespace) ?? false;
+  public addExport(serviceName: string, consumer: ExportConsumer, options: ExportOptions = {}): void {
+    this._exportsEntry().addExport(serviceName, consumer, options);
+  }
+
+  public isExportedTo(serviceName: string, consumer: ExportConsumer, namespace?: string): boolean {
+    return this.exportedServices?.isExportedTo(serviceName, consumer, namespace) ?? false;
   }
 
   /** True when something in the app exports a service from this partition. */
   public get hasExports(): boolean {
-    return this.exports !== undefined && this.exports.exportedServices.length > 0;
+    return (this.exportedServices?.exportedServices.length ?? 0) > 0;
+  }
+
+  /** @internal */
+  public _exportsEntry(): ExportedServices {
+    return ExportedServices.of(this) ?? new ExportedServices(this, 'ExportedServices', { partition: this });
   }
 
   private validatePartition(): string[] {
     const messages: string[] = [];
     if (this.hasExports && this.meshGateways.length === 0) {
-      const exported = this.exports!.exportedServices.map((e) => e.serviceName).join(', ');
+      const exported = this.exportedServices!.exportedServices.map((e) => e.serviceName).join(', ');
       const elsewhere = this.cluster.partitions.filter((p) => p !== this && p.meshGateways.length > 0);
-      if (this.cluster.isEnterprise && elsewhere.length > 0) {
+      if (isEnterprise(this.cluster) && elsewhere.length > 0) {
         messages.push(errors.gatewayInOtherPartition(this.partitionName, exported, elsewhere.map((p) => p.partitionName)));
       } else {
         messages.push(errors.exportsWithoutGateway(this.partitionName, this.cluster.datacenter, exported));

@@ -2,10 +2,30 @@ import * as peeringL1 from '@cdktf/provider-consul/lib/peering';
 import * as peeringTokenL1 from '@cdktf/provider-consul/lib/peering-token';
 import { ITerraformDependable, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { ValidationError } from './errors';
 import type { IPartition } from './partition';
 import { lazyDependsOn } from './private/deps';
 import { KIND, register, registered } from './private/registry';
+import { describePartition as describe } from './private/scoping';
 import { assertDnsLabel } from './private/validate';
+
+/** What other constructs need to know about a cluster peering. */
+export interface IClusterPeering extends IConstruct {
+  /** The partition that generates the peering token. */
+  readonly acceptor: IPartition;
+  /** The partition that establishes the peering with the token. */
+  readonly dialer: IPartition;
+  /** The acceptor's local name for the dialer. */
+  readonly acceptorPeerName: string;
+  /** The dialer's local name for the acceptor. */
+  readonly dialerPeerName: string;
+  /** True when `partition` is one side of this peering. */
+  involves(partition: IPartition): boolean;
+  /** The name `partition` (one side of this peering) uses for the other side. */
+  peerNameIn(partition: IPartition): string;
+  /** The side of this peering that is not `partition`. */
+  remoteOf(partition: IPartition): IPartition;
+}
 
 /** Props of {@link ClusterPeering}. */
 export interface ClusterPeeringProps {
@@ -53,15 +73,15 @@ export interface ClusterPeeringProps {
  *   dialer: dc1.defaultPartition,   // dc1 calls dc2 "dc2"
  * });
  */
-export class ClusterPeering extends Construct {
+export class ClusterPeering extends Construct implements IClusterPeering {
   /** All peerings of the app that contains `scope`, sorted by construct path. */
-  public static all(scope: IConstruct): ClusterPeering[] {
-    return registered<ClusterPeering>(scope.node.root, KIND.PEERING);
+  public static all(scope: IConstruct): IClusterPeering[] {
+    return [...registered<IClusterPeering>(scope.node.root, KIND.PEERING)];
   }
 
   /** The peering in which `partition` calls the other side `peerName`, if any. */
-  public static findByPeerName(partition: IPartition, peerName: string): ClusterPeering | undefined {
-    return registered<ClusterPeering>(partition, KIND.PEERING).find((p) => p.peerNameIn(partition) === peerName);
+  public static findByPeerName(partition: IPartition, peerName: string): IClusterPeering | undefined {
+    return registered<IClusterPeering>(partition, KIND.PEERING).find((p) => p.peerNameIn(partition) === peerName);
   }
 
   public readonly acceptor: IPartition;
@@ -79,27 +99,32 @@ export class ClusterPeering extends Construct {
     super(scope, id);
     const { acceptor, dialer } = props;
     if (acceptor.cluster === dialer.cluster) {
-      throw new Error(
-        `acceptor and dialer are both in cluster "${acceptor.cluster.datacenter}"; peering connects two different ` +
-          'clusters (partitions of one cluster share services with ExportConsumer.partition() instead)',
-      );
+      throw new ValidationError(this, {
+        prop: 'dialer',
+        value: dialer.partitionName,
+        problem: `is in the acceptor's own cluster "${acceptor.cluster.datacenter}"; peering connects two different clusters`,
+        fix: 'partitions of one cluster call each other without a peering: use connectTo() without via',
+      });
     }
     const stack = TerraformStack.of(this);
     for (const [prop, side] of [['acceptor', acceptor], ['dialer', dialer]] as const) {
       if (TerraformStack.of(side) !== stack) {
-        throw new Error(
-          `${prop} partition "${side.partitionName}" of cluster "${side.cluster.datacenter}" is in stack ` +
-            `"${TerraformStack.of(side).node.id}" but the peering is in stack "${stack.node.id}"; both clusters' ` +
-            'providers must be in the peering\'s stack: create them in the same stack',
-        );
+        throw new ValidationError(this, {
+          prop,
+          value: side.partitionName,
+          problem:
+            `(${describe(side)}) is in stack "${TerraformStack.of(side).node.id}" but the peering is in stack ` +
+            `"${stack.node.id}"; both clusters' providers must be in the peering's stack`,
+          fix: 'create them in the same stack',
+        });
       }
     }
     this.acceptor = acceptor;
     this.dialer = dialer;
     this.acceptorPeerName = props.acceptorPeerName ?? defaultPeerName(dialer);
     this.dialerPeerName = props.dialerPeerName ?? defaultPeerName(acceptor);
-    assertDnsLabel('acceptorPeerName', this.acceptorPeerName);
-    assertDnsLabel('dialerPeerName', this.dialerPeerName);
+    assertDnsLabel('acceptorPeerName', this.acceptorPeerName, this);
+    assertDnsLabel('dialerPeerName', this.dialerPeerName, this);
 
     this.tokenResource = new peeringTokenL1.PeeringToken(this, 'Token', {
       peerName: this.acceptorPeerName,
@@ -143,10 +168,12 @@ export class ClusterPeering extends Construct {
   public peerNameIn(partition: IPartition): string {
     if (partition === this.acceptor) return this.acceptorPeerName;
     if (partition === this.dialer) return this.dialerPeerName;
-    throw new Error(
-      `partition "${partition.partitionName}" of cluster "${partition.cluster.datacenter}" is not a side of peering ` +
-        `${this.node.path} (${describe(this.acceptor)} <-> ${describe(this.dialer)})`,
-    );
+    throw new ValidationError(this, {
+      prop: 'partition',
+      value: partition.partitionName,
+      problem: `(${describe(partition)}) is not a side of this peering (${describe(this.acceptor)} <-> ${describe(this.dialer)})`,
+      fix: 'ask the peering that connects that partition',
+    });
   }
 
   /** The side of this peering that is not `partition`. */
@@ -179,16 +206,19 @@ export class ClusterPeering extends Construct {
   }
 }
 
+/**
+ * What a side's peering resource waits for: its cluster's `mesh` entry and, when peering goes through
+ * mesh gateways, the readiness checks of the default partition's gateways (which carry the peering
+ * control-plane traffic).
+ */
 function readinessOf(side: IPartition): ITerraformDependable[] {
   const cluster = side.cluster;
   const deps: ITerraformDependable[] = cluster.meshConfig ? [cluster.meshConfig.resource] : [];
-  return deps.concat(cluster.peerThroughMeshGateways ? registered<ITerraformDependable & IConstruct>(cluster, KIND.READINESS) : []);
+  if (!cluster.peerThroughMeshGateways) return deps;
+  return deps.concat(cluster.defaultPartition.meshGateways.flatMap((g) => g.readinessChecks));
 }
 
 function defaultPeerName(remote: IPartition): string {
   return remote.isDefault ? remote.cluster.datacenter : `${remote.cluster.datacenter}-${remote.partitionName}`;
 }
 
-function describe(p: IPartition): string {
-  return `partition "${p.partitionName}" of cluster "${p.cluster.datacenter}"`;
-}

@@ -127,7 +127,7 @@ describe('MeshService', () => {
     const web = dc1.defaultPartition.addService('Web', { port: 9090 });
     web.addUpstream({ target: UpstreamTarget.service('cache'), localBindPort: 6379 });
     expect(() => web.addUpstream({ target: UpstreamTarget.service('cache'), localBindPort: 6380 })).toThrow(
-      /upstream "cache" of service "web" already exists with localBindPort 6379/,
+      /addUpstream\(target\) "cache" is already an upstream of service "web" .*with localBindPort 6379; an upstream is declared once/,
     );
   });
 
@@ -144,7 +144,7 @@ describe('MeshService', () => {
     expect(() => dc1.defaultPartition.addService('A', { port: 0 })).toThrow('port 0 is not a valid port; use an integer from 1 to 65535');
     expect(() => dc1.defaultPartition.addService('B', { port: 21000 })).toThrow(/port 21000 is also the sidecarPort/);
     expect(() => dc1.defaultPartition.addService('C', { port: 80, healthCheckHttpPath: 'health' })).toThrow(
-      'healthCheckHttpPath "health" must start with "/", e.g. "/health"',
+      'healthCheckHttpPath "health" must start with "/"; start it with "/", e.g. "/health"',
     );
   });
 
@@ -152,7 +152,7 @@ describe('MeshService', () => {
     const { dc1 } = twoClusters();
     const web = dc1.defaultPartition.addService('Web', { port: 9090 });
     expect(() => web.addUpstream({ target: UpstreamTarget.partitionService('ap1', 'api'), localBindPort: 9300 })).toThrow(
-      /upstream "api" to partition "ap1" on cluster "dc1" needs Consul Enterprise/,
+      /upstream "api" to partition "ap1" needs Consul Enterprise on cluster "dc1"/,
     );
   });
 

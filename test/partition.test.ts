@@ -40,8 +40,8 @@ describe('Partition', () => {
     const { stack, dc1 } = enterprise();
     const ap1 = dc1.addPartition('ap1');
     ap1.addMeshGateway('Gateway', { lanAddress: '10.0.0.2', wanAddress: '192.0.2.2' });
-    ap1.exportedServices.addExport('api', ExportConsumer.peer('dc2'));
-    ap1.exportedServices.addExport('db', ExportConsumer.partition('default'));
+    ap1.addExport('api', ExportConsumer.peer('dc2'));
+    ap1.addExport('db', ExportConsumer.partition('default'));
     const entries = resources(synthJson(stack), 'consul_config_entry').filter((e) => e.kind === 'exported-services');
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ name: 'ap1', partition: 'ap1' });

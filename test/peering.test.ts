@@ -71,7 +71,7 @@ describe('ClusterPeering', () => {
     const { stack, dc1 } = twoClusters({}, ConsulEdition.ENTERPRISE);
     const ap1 = dc1.addPartition('ap1');
     expect(() => new ClusterPeering(stack, 'P', { acceptor: ap1, dialer: dc1.defaultPartition })).toThrow(
-      /acceptor and dialer are both in cluster "dc1"; peering connects two different clusters/,
+      /dialer "default" is in the acceptor\'s own cluster "dc1"; peering connects two different clusters; .*use connectTo\(\) without via/,
     );
   });
 
@@ -82,13 +82,13 @@ describe('ClusterPeering', () => {
     const dc1 = new ConsulCluster(a, 'Dc1', { datacenter: 'dc1', address: 'a:1' });
     const dc2 = new ConsulCluster(b, 'Dc2', { datacenter: 'dc2', address: 'b:1' });
     expect(() => new ClusterPeering(a, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition })).toThrow(
-      /acceptor partition "default" of cluster "dc2" is in stack "b" but the peering is in stack "a"/,
+      /acceptor "default" \(partition "default" of cluster "dc2"\) is in stack "b" but the peering is in stack "a"/,
     );
   });
 
   test('fails when asked for the name of a partition that is not a side', () => {
     const { peering, stack } = peeredPair();
     const dc3 = new ConsulCluster(stack, 'Dc3', { datacenter: 'dc3', address: 'c:1' });
-    expect(() => peering.peerNameIn(dc3.defaultPartition)).toThrow(/partition "default" of cluster "dc3" is not a side of peering/);
+    expect(() => peering.peerNameIn(dc3.defaultPartition)).toThrow(/\(partition "default" of cluster "dc3"\) is not a side of this peering/);
   });
 });

@@ -52,7 +52,7 @@ describe('synth-time validations', () => {
       const other = dc1.defaultPartition.addService('Other', { port: 7070 });
       const api2 = dc2.defaultPartition.addService('Api2', { port: 8081 });
       expect(() => other.connectTo(api2, { via: peering, localBindPort: 9192, meshGatewayMode: MeshGatewayMode.NONE })).toThrow(
-        /meshGatewayMode is MeshGatewayMode.NONE on upstream "api2" of service "other", which carries peered traffic; .*use MeshGatewayMode.REMOTE or MeshGatewayMode.LOCAL/,
+        /meshGatewayMode "none" on connection "other" -> "api2" carries peered traffic, where Consul does not allow MeshGatewayMode.NONE .*; use MeshGatewayMode.REMOTE or MeshGatewayMode.LOCAL/,
       );
     });
 
@@ -62,7 +62,7 @@ describe('synth-time validations', () => {
       dc2.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.12.0.10', wanAddress: '10.10.0.12' });
       new ClusterPeering(stack, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
       expect(validate(stack)).toThrow(
-        /meshGatewayMode is MeshGatewayMode.NONE on cluster "dc1", which carries peered traffic; Consul does not allow "none" for peers/,
+        /meshGatewayMode "none" on cluster "dc1" carries peered traffic, where Consul does not allow MeshGatewayMode.NONE/,
       );
     });
 
@@ -71,7 +71,7 @@ describe('synth-time validations', () => {
       const peering = new ClusterPeering(stack, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
       const web = dc1.defaultPartition.addService('Web', { port: 9090 });
       const api = dc2.defaultPartition.addService('Api', { port: 8080 });
-      expect(() => web.connectTo(api, { via: peering, localBindPort: 9191 })).toThrow(/MeshGatewayMode.NONE on upstream "api" of service "web"/);
+      expect(() => web.connectTo(api, { via: peering, localBindPort: 9191 })).toThrow(/meshGatewayMode "none" on connection "web" -> "api" carries peered traffic/);
     });
   });
 
@@ -107,7 +107,7 @@ describe('synth-time validations', () => {
       const other = new ClusterPeering(stack, 'Other', { acceptor: ap1, dialer: dc1.defaultPartition });
       const api = dc2.defaultPartition.services[0];
       expect(() => web.connectTo(api, { via: other, localBindPort: 9300 })).toThrow(
-        /via peering .*Other does not connect the caller's partition "default" of cluster "dc1" and the callee's partition "default" of cluster "dc2"/,
+        /connectTo\(via\) ".*Other" does not connect the caller's partition "default" of cluster "dc1" and the callee's partition "default" of cluster "dc2".*; pass the ClusterPeering between those two partitions/,
       );
     });
   });
@@ -125,7 +125,7 @@ describe('synth-time validations', () => {
     test('fails when exported but no intention allows the caller', () => {
       const { stack, web, dc2 } = peeredPair();
       dc2.defaultPartition.addService('Billing', { port: 8090 });
-      dc2.defaultPartition.exportedServices.addExport('billing', ExportConsumer.peer('dc1'));
+      dc2.defaultPartition.addExport('billing', ExportConsumer.peer('dc1'));
       web.addUpstream({ target: UpstreamTarget.peerService('dc2', 'billing'), localBindPort: 9300 });
       expect(validate(stack)).toThrow(/no intention in "default" of cluster "dc2" allows "web" from peer "dc1"/);
     });
@@ -133,8 +133,8 @@ describe('synth-time validations', () => {
     test('passes when export and intention are written by hand', () => {
       const { stack, web, dc2 } = peeredPair();
       const billing = dc2.defaultPartition.addService('Billing', { port: 8090 });
-      dc2.defaultPartition.exportedServices.addExport('billing', ExportConsumer.peer('dc1'));
-      billing.intentions.addSource(IntentionSource.peerService('dc1', 'web'), IntentionAction.ALLOW);
+      dc2.defaultPartition.addExport('billing', ExportConsumer.peer('dc1'));
+      billing.addIntention(IntentionSource.peerService('dc1', 'web'), IntentionAction.ALLOW);
       web.addUpstream({ target: UpstreamTarget.peerService('dc2', 'billing'), localBindPort: 9300 });
       expect(validate(stack)).not.toThrow();
     });
@@ -179,7 +179,7 @@ describe('synth-time validations', () => {
       const { web, dc2, peering } = peeredPair();
       const billing = dc2.defaultPartition.addService('Billing', { port: 8090 });
       expect(() => web.connectTo(billing, { via: peering, localBindPort: 9191 })).toThrow(
-        'localBindPort 9191 of upstream "billing" on service "web" is already used by upstream "api" (peer "dc2"); give each upstream its own local port',
+        'localBindPort 9191 of upstream "billing" from peer "dc2" on service "web" is already used by upstream "api" (peer "dc2"); give each upstream its own local port',
       );
     });
 
@@ -187,7 +187,7 @@ describe('synth-time validations', () => {
       const { web, dc2, peering } = peeredPair();
       const billing = dc2.defaultPartition.addService('Billing', { port: 8090 });
       expect(() => web.connectTo(billing, { via: peering, localBindPort: 9090 })).toThrow(
-        /localBindPort 9090 of upstream "billing" is the service's own port/,
+        /localBindPort 9090 of upstream "billing" from peer "dc2" is the service's own port; .*pick another port/,
       );
     });
   });
@@ -196,21 +196,21 @@ describe('synth-time validations', () => {
     test('fails at once on an admin partition', () => {
       const { dc1 } = twoClusters();
       expect(() => dc1.addPartition('ap1')).toThrow(
-        'addPartition("ap1") on cluster "dc1" needs Consul Enterprise (admin partitions are an Enterprise feature); set edition: ConsulEdition.ENTERPRISE on the cluster if it runs Enterprise, or remove it',
+        'addPartition(id) "ap1" needs Consul Enterprise on cluster "dc1" (admin partitions are an Enterprise feature); set edition: ConsulEdition.ENTERPRISE on the cluster if it runs Enterprise, or remove it',
       );
     });
 
     test('fails at once on a namespace', () => {
       const { dc1 } = twoClusters();
       expect(() => dc1.defaultPartition.addService('Web', { port: 9090, namespace: 'team-a' })).toThrow(
-        /namespace "team-a" on cluster "dc1" needs Consul Enterprise \(namespaces are an Enterprise feature\)/,
+        /namespace "team-a" needs Consul Enterprise on cluster "dc1" \(namespaces are an Enterprise feature\)/,
       );
     });
 
     test('fails at once on a sameness-group consumer', () => {
       const { dc1 } = twoClusters();
-      expect(() => dc1.defaultPartition.exportedServices.addExport('web', ExportConsumer.samenessGroup('shared'))).toThrow(
-        /consumer SamenessGroup "shared" for service "web" needs Consul Enterprise/,
+      expect(() => dc1.defaultPartition.addExport('web', ExportConsumer.samenessGroup('shared'))).toThrow(
+        /consumer SamenessGroup "shared" needs Consul Enterprise on cluster "dc1"/,
       );
     });
   });

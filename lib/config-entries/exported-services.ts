@@ -1,6 +1,13 @@
 import * as configEntry from '@cdktf/provider-consul/lib/config-entry';
-import { Lazy, TerraformProvider, Token } from 'cdktf';
+import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import type { Connection } from '../connection';
+import { ValidationError } from '../errors';
+import type { IPartition } from '../partition';
+import { connectionsOf, ROLE } from '../private/connections';
+import { addDependsOn } from '../private/deps';
+import { KIND, register, registered } from '../private/registry';
+import { isEnterprise, namespaceArg, requireEnterprise } from '../private/scoping';
 import { assertDnsLabel, assertNotBlank, compareStrings } from '../private/validate';
 
 /** Which kind of consumer an {@link ExportConsumer} is. */
@@ -83,97 +90,87 @@ export interface ExportedService {
  */
 export interface ExportedServicesProps {
   /**
-   * The admin partition whose services are exported. On Enterprise the entry is named after it and
-   * written into it; on Community Edition leave it unset and the entry is named `default`.
-   * @default - Community Edition: the entry is named "default" and no partition argument is written
+   * The admin partition whose services are exported. Its cluster's provider writes the entry; on
+   * Enterprise the entry is named after the partition and written into it (namespaces explicit, so plans
+   * converge), on Community Edition it is named `default`.
    */
-  readonly partition?: string;
-  /**
-   * Whether the cluster is Consul Enterprise (namespaces are then written explicitly so plans converge).
-   * @default false
-   */
-  readonly enterprise?: boolean;
-  /**
-   * Consul provider alias of the cluster.
-   * @default - the stack's default consul provider
-   */
-  readonly provider?: TerraformProvider;
+  readonly partition: IPartition;
 }
+
+type ExportRecord = { serviceName: string; namespace?: string; consumers: Map<string, ExportConsumer> };
 
 /**
  * The one `exported-services` config entry of an admin partition, aggregated from every export made
- * anywhere in the app, sorted so the output is deterministic.
+ * anywhere in the app, sorted so the output is deterministic: the ones added with {@link addExport} and, at
+ * synth, one for every {@link Connection} that imports a service of the partition.
  *
  * Creates one `consul_config_entry` (kind `exported-services`; name `default` on Community Edition, the
- * partition name on Enterprise, with `partition` set to the same value).
+ * partition name on Enterprise, with `partition` set to the same value). Use {@link Partition.addExport}
+ * rather than `new`: a partition has one entry, and a second one is reported at synth.
  * @see https://developer.hashicorp.com/consul/docs/reference/config-entry/exported-services
  */
 export class ExportedServices extends Construct {
+  /** The entry of `partition`, if this app declares one. */
+  public static of(partition: IPartition): ExportedServices | undefined {
+    return registered<ExportedServices>(partition, KIND.EXPORTS)[0];
+  }
+
   /** The `consul_config_entry` L1. */
   public readonly resource: configEntry.ConfigEntry;
   /** The entry name: `default` on Community Edition, else the partition. */
   public readonly entryName: string;
-  private readonly enterprise: boolean;
-  private readonly exports = new Map<string, { serviceName: string; namespace?: string; consumers: Map<string, ExportConsumer> }>();
+  /** The exporting partition. */
+  public readonly partition: IPartition;
+  private readonly exports = new Map<string, ExportRecord>();
 
-  public constructor(scope: Construct, id: string, props: ExportedServicesProps = {}) {
+  public constructor(scope: Construct, id: string, props: ExportedServicesProps) {
     super(scope, id);
-    this.enterprise = props.enterprise ?? false;
-    if (props.partition !== undefined) assertDnsLabel('partition', props.partition);
-    if (!this.enterprise && props.partition !== undefined && props.partition !== 'default') {
-      throw new Error(
-        `partition ${JSON.stringify(props.partition)} needs Consul Enterprise; on Community Edition the ` +
-          'exported-services entry is always named "default": omit partition or set enterprise: true',
-      );
-    }
-    this.entryName = this.enterprise ? props.partition ?? 'default' : 'default';
+    const partition = props.partition;
+    this.partition = partition;
+    const enterprise = isEnterprise(partition.cluster);
+    this.entryName = enterprise ? partition.partitionName : 'default';
     this.resource = new configEntry.ConfigEntry(this, 'Resource', {
       kind: 'exported-services',
       name: this.entryName,
-      partition: this.enterprise ? this.entryName : undefined,
+      partition: enterprise ? this.entryName : undefined,
       configJson: Lazy.stringValue({ produce: () => JSON.stringify(this.toJson()) }),
-      provider: props.provider,
+      provider: partition.cluster.provider,
     });
-    this.node.addValidation({
-      validate: () =>
-        this.exports.size === 0
-          ? [`exported-services entry "${this.entryName}" has no exports; call addExport() or remove it`]
-          : [],
-    });
+    if (partition.node.defaultChild !== undefined && !partition.isDefault) {
+      addDependsOn(this.resource, partition.node.defaultChild as any);
+    }
+    register(partition, KIND.EXPORTS, this);
+    this.node.addValidation({ validate: () => this.validateExports() });
   }
 
   /**
    * Exports `serviceName` to `consumer`. Idempotent for the same service and consumer.
    */
   public addExport(serviceName: string, consumer: ExportConsumer, options: ExportOptions = {}): void {
-    assertNotBlank('serviceName', serviceName);
-    if (!Token.isUnresolved(serviceName) && serviceName !== '*') assertDnsLabel('serviceName', serviceName);
-    if (options.namespace !== undefined) assertDnsLabel('namespace', options.namespace);
-    if (!this.enterprise && consumer.isEnterpriseOnly) {
-      throw new Error(
-        `consumer ${consumer.kind} ${JSON.stringify(consumer.name)} for service ${JSON.stringify(serviceName)} needs ` +
-          'Consul Enterprise; on Community Edition export to a peer with ExportConsumer.peer()',
-      );
+    assertNotBlank('serviceName', serviceName, this);
+    if (!Token.isUnresolved(serviceName) && serviceName !== '*') assertDnsLabel('serviceName', serviceName, this);
+    if (options.namespace !== undefined) assertDnsLabel('namespace', options.namespace, this);
+    if (consumer.isEnterpriseOnly) {
+      requireEnterprise(this, this.partition.cluster, `consumer ${consumer.kind}`, consumer.name, `exports to a ${consumer.kind.toLowerCase()}`);
     }
-    if (!this.enterprise && options.namespace !== undefined && options.namespace !== 'default') {
-      throw new Error(
-        `namespace ${JSON.stringify(options.namespace)} for service ${JSON.stringify(serviceName)} needs Consul ` +
-          'Enterprise; omit namespace on Community Edition',
-      );
+    if (options.namespace !== undefined && options.namespace !== 'default') {
+      requireEnterprise(this, this.partition.cluster, 'namespace', options.namespace, 'namespaces');
     }
-    const namespace = options.namespace ?? (this.enterprise ? 'default' : undefined);
-    const key = `${namespace ?? ''}/${serviceName}`;
-    let entry = this.exports.get(key);
-    if (!entry) {
-      entry = { serviceName, namespace, consumers: new Map() };
-      this.exports.set(key, entry);
-    }
-    entry.consumers.set(consumer._key(), consumer);
+    record(this.exports, serviceName, namespaceArg(this.partition, options.namespace), consumer);
   }
 
-  /** Every export, sorted by namespace then service name; consumers sorted. Copies. */
+  /**
+   * Every export, sorted by namespace then service name; consumers sorted: the ones added and the ones
+   * derived from connections. Copies.
+   */
   public get exportedServices(): ExportedService[] {
-    return [...this.exports.entries()]
+    const all = new Map<string, ExportRecord>();
+    for (const [key, e] of this.exports) all.set(key, { ...e, consumers: new Map(e.consumers) });
+    for (const c of connectionsOf<Connection>(this.partition, ROLE.INTO_PARTITION)) {
+      const consumer = c.exportConsumer;
+      if (consumer) record(all, c.callee.serviceName, namespaceArg(this.partition, c.callee.namespace), consumer);
+    }
+    return [...all.entries()]
       .sort(([a], [b]) => compareStrings(a, b))
       .map(([, e]) => ({
         serviceName: e.serviceName,
@@ -182,11 +179,38 @@ export class ExportedServices extends Construct {
       }));
   }
 
-  /** True when `serviceName` (in `namespace`) is exported to the peer `peerName`. */
-  public isExportedToPeer(serviceName: string, peerName: string, namespace?: string): boolean {
-    const ns = namespace ?? (this.enterprise ? 'default' : undefined);
-    const entry = this.exports.get(`${ns ?? ''}/${serviceName}`);
-    return entry?.consumers.has(ExportConsumer.peer(peerName)._key()) ?? false;
+  /** True when `serviceName` (in `namespace`) is exported to `consumer`. */
+  public isExportedTo(serviceName: string, consumer: ExportConsumer, namespace?: string): boolean {
+    const ns = namespaceArg(this.partition, namespace);
+    return this.exportedServices.some(
+      (e) => e.serviceName === serviceName && e.namespace === ns && e.consumers.some((c) => c._key() === consumer._key()),
+    );
+  }
+
+  private validateExports(): string[] {
+    const messages: string[] = [];
+    if (this.exportedServices.length === 0) {
+      messages.push(
+        ValidationError.message({
+          prop: 'exported-services entry',
+          value: this.entryName,
+          problem: 'has no exports',
+          fix: 'call addExport() or remove it',
+        }),
+      );
+    }
+    const twins = registered<ExportedServices>(this.partition, KIND.EXPORTS).filter((e) => e !== this);
+    if (twins.length > 0) {
+      messages.push(
+        ValidationError.message({
+          prop: 'partition',
+          value: this.partition.partitionName,
+          problem: `has a second exported-services entry (${twins.map((t) => t.node.path).join(', ')}); Consul keeps one per partition`,
+          fix: 'export everything through partition.addExport()',
+        }),
+      );
+    }
+    return messages;
   }
 
   /** The entry body as the Consul API returns it (without Kind, Name, Partition, Namespace). */
@@ -200,4 +224,14 @@ export class ExportedServices extends Construct {
       }),
     };
   }
+}
+
+function record(into: Map<string, ExportRecord>, serviceName: string, namespace: string | undefined, consumer: ExportConsumer): void {
+  const key = `${namespace ?? ''}/${serviceName}`;
+  let entry = into.get(key);
+  if (!entry) {
+    entry = { serviceName, namespace, consumers: new Map() };
+    into.set(key, entry);
+  }
+  entry.consumers.set(consumer._key(), consumer);
 }

@@ -1,16 +1,20 @@
 import * as configEntry from '@cdktf/provider-consul/lib/config-entry';
-import { Lazy, TerraformProvider } from 'cdktf';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
+import type { IConsulCluster } from '../cluster';
+import { isEnterprise } from '../private/scoping';
 
 /**
  * Props of {@link MeshConfigEntry}.
  */
 export interface MeshConfigEntryProps {
+  /** The cluster; its provider writes the entry (into the `default` partition on Enterprise, the only one whose peering settings count). */
+  readonly cluster: IConsulCluster;
   /**
    * Route peering control-plane traffic (token dial, replication stream) through the mesh gateways
    * (`Peering.PeerThroughMeshGateways`). Must be on in both peered clusters before the token is generated
    * and before the peering is established.
-   * @default false
+   * @default - the cluster's peerThroughMeshGateways, decided at synth
    * @see https://developer.hashicorp.com/consul/docs/east-west/mesh-gateway/cluster-peer
    */
   readonly peerThroughMeshGateways?: boolean;
@@ -24,16 +28,6 @@ export interface MeshConfigEntryProps {
    * @default false
    */
   readonly allowEnablingPermissiveMutualTls?: boolean;
-  /**
-   * Admin partition of the entry (Enterprise). Peering settings are only honoured in `default`.
-   * @default - no partition argument (Community Edition)
-   */
-  readonly partition?: string;
-  /**
-   * Consul provider alias of the cluster.
-   * @default - the stack's default consul provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -46,27 +40,23 @@ export interface MeshConfigEntryProps {
 export class MeshConfigEntry extends Construct {
   /** The `consul_config_entry` L1. */
   public readonly resource: configEntry.ConfigEntry;
-  /** @internal Set by the owning cluster, which decides at synth time. */
-  public _peerThroughResolver?: () => boolean;
-  private readonly peerThrough: boolean;
   private readonly props: MeshConfigEntryProps;
 
-  public constructor(scope: Construct, id: string, props: MeshConfigEntryProps = {}) {
+  public constructor(scope: Construct, id: string, props: MeshConfigEntryProps) {
     super(scope, id);
     this.props = props;
-    this.peerThrough = props.peerThroughMeshGateways ?? false;
     this.resource = new configEntry.ConfigEntry(this, 'Resource', {
       kind: 'mesh',
       name: 'mesh',
-      partition: props.partition,
+      partition: isEnterprise(props.cluster) ? 'default' : undefined,
       configJson: Lazy.stringValue({ produce: () => JSON.stringify(this.toJson()) }),
-      provider: props.provider,
+      provider: props.cluster.provider,
     });
   }
 
-  /** Whether peering control-plane traffic goes through mesh gateways. */
+  /** Whether peering control-plane traffic goes through mesh gateways (read at synth). */
   public get peerThroughMeshGateways(): boolean {
-    return this._peerThroughResolver ? this._peerThroughResolver() : this.peerThrough;
+    return this.props.peerThroughMeshGateways ?? this.props.cluster.peerThroughMeshGateways;
   }
 
   /** The entry body as the Consul API returns it (without Kind, Name, Partition, Namespace). */

@@ -1,12 +1,17 @@
 import * as configEntry from '@cdktf/provider-consul/lib/config-entry';
-import { Lazy, TerraformProvider, Token } from 'cdktf';
+import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import type { IConsulCluster } from '../cluster';
+import { ValidationError } from '../errors';
 import { MeshGatewayMode } from '../mesh-gateway-mode';
+import { isEnterprise } from '../private/scoping';
 
 /**
  * Props of {@link ProxyDefaults}.
  */
 export interface ProxyDefaultsProps {
+  /** The cluster; its provider writes the entry (into the `default` partition on Enterprise, the only one used). */
+  readonly cluster: IConsulCluster;
   /**
    * `MeshGateway.Mode` for every proxy in the cluster (upstreams and service-defaults can override it).
    * For peered upstreams `none` is not valid (Consul treats it as `remote`), so it is rejected when the
@@ -20,16 +25,6 @@ export interface ProxyDefaultsProps {
    * @default - not set; Consul uses `tcp`
    */
   readonly protocol?: string;
-  /**
-   * Admin partition of the entry (Enterprise: only the one in `default` is used).
-   * @default - no partition argument (Community Edition)
-   */
-  readonly partition?: string;
-  /**
-   * Consul provider alias of the cluster.
-   * @default - the stack's default consul provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -45,19 +40,19 @@ export class ProxyDefaults extends Construct {
   public readonly meshGatewayMode?: MeshGatewayMode;
   private readonly protocol?: string;
 
-  public constructor(scope: Construct, id: string, props: ProxyDefaultsProps = {}) {
+  public constructor(scope: Construct, id: string, props: ProxyDefaultsProps) {
     super(scope, id);
     if (props.protocol !== undefined && !Token.isUnresolved(props.protocol) && props.protocol.trim() === '') {
-      throw new Error('protocol must not be empty; omit it or use "tcp", "http", "http2" or "grpc"');
+      throw new ValidationError(this, { prop: 'protocol', problem: 'must not be empty', fix: 'omit it or use "tcp", "http", "http2" or "grpc"' });
     }
     this.meshGatewayMode = props.meshGatewayMode;
     this.protocol = props.protocol;
     this.resource = new configEntry.ConfigEntry(this, 'Resource', {
       kind: 'proxy-defaults',
       name: 'global',
-      partition: props.partition,
+      partition: isEnterprise(props.cluster) ? 'default' : undefined,
       configJson: Lazy.stringValue({ produce: () => JSON.stringify(this.toJson()) }),
-      provider: props.provider,
+      provider: props.cluster.provider,
     });
   }
 

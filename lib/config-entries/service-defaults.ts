@@ -1,6 +1,7 @@
 import * as serviceDefaultsL1 from '@cdktf/provider-consul/lib/config-entry-service-defaults';
-import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
+import type { IPartition } from '../partition';
+import { namespaceArg } from '../private/scoping';
 import { assertDnsLabel } from '../private/validate';
 
 /** The protocol a service speaks, as Consul names it. */
@@ -24,21 +25,13 @@ export interface ServiceDefaultsProps {
    * the exporter advertises.
    */
   readonly protocol: ServiceProtocol;
+  /** The service's admin partition; its cluster's provider writes the entry. */
+  readonly partition: IPartition;
   /**
    * Namespace (Enterprise).
-   * @default - not written
+   * @default - not written on Community Edition; "default" on Enterprise
    */
   readonly namespace?: string;
-  /**
-   * Admin partition (Enterprise).
-   * @default - not written
-   */
-  readonly partition?: string;
-  /**
-   * Consul provider alias of the cluster.
-   * @default - the stack's default consul provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -55,15 +48,15 @@ export class ServiceDefaults extends Construct {
 
   public constructor(scope: Construct, id: string, props: ServiceDefaultsProps) {
     super(scope, id);
-    assertDnsLabel('serviceName', props.serviceName);
+    assertDnsLabel('serviceName', props.serviceName, this);
     this.protocol = props.protocol;
     this.resource = new serviceDefaultsL1.ConfigEntryServiceDefaults(this, 'Resource', {
       name: props.serviceName,
       protocol: props.protocol,
-      namespace: props.namespace,
-      partition: props.partition,
+      namespace: namespaceArg(props.partition, props.namespace),
+      partition: props.partition.resourcePartition,
       expose: [{}],
-      provider: props.provider,
+      provider: props.partition.cluster.provider,
     });
   }
 }

@@ -1,6 +1,12 @@
 import * as intentionsL1 from '@cdktf/provider-consul/lib/config-entry-service-intentions';
-import { Lazy, TerraformProvider } from 'cdktf';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
+import type { Connection } from '../connection';
+import { ValidationError } from '../errors';
+import type { IPartition } from '../partition';
+import { connectionsOf, ROLE } from '../private/connections';
+import { isEnterprise, namespaceArg, normalizeNamespace } from '../private/scoping';
+import { KIND, register, registered } from '../private/registry';
 import { assertDnsLabel, compareStrings } from '../private/validate';
 
 /** What an intention does with matching traffic. */
@@ -12,7 +18,8 @@ export enum IntentionAction {
 }
 
 /**
- * The source of an intention: a local service, or a service of a cluster peer.
+ * The source of an intention: a local service, a service of a cluster peer, or a service of another admin
+ * partition of the same cluster (Enterprise).
  *
  * @example
  * IntentionSource.peerService('dc1', 'web') // 'dc1' is the destination cluster's local name for the caller's cluster
@@ -36,6 +43,14 @@ export class IntentionSource {
     return new IntentionSource(serviceName, peerName, namespace);
   }
 
+  /** A service of another admin partition of the destination's cluster (Enterprise). */
+  public static partitionService(partitionName: string, serviceName: string, namespace?: string): IntentionSource {
+    assertDnsLabel('partitionName', partitionName);
+    assertDnsLabel('serviceName', serviceName);
+    if (namespace !== undefined) assertDnsLabel('namespace', namespace);
+    return new IntentionSource(serviceName, undefined, namespace, partitionName);
+  }
+
   private constructor(
     /** Source service name. */
     public readonly serviceName: string,
@@ -43,11 +58,14 @@ export class IntentionSource {
     public readonly peerName?: string,
     /** Source namespace (Enterprise). */
     public readonly namespace?: string,
+    /** Source partition, for sources in another partition of the same cluster (Enterprise). */
+    public readonly partitionName?: string,
   ) {}
 
   /** @internal */
   public _key(): string {
-    return `${this.peerName ?? ''}/${this.namespace ?? ''}/${this.serviceName}`;
+    const partition = this.partitionName !== undefined ? `${this.partitionName}:` : '';
+    return `${this.peerName ?? ''}/${partition}${normalizeNamespace(this.namespace) ?? ''}/${this.serviceName}`;
   }
 }
 
@@ -56,31 +74,24 @@ export interface ServiceIntentionsProps {
   /** The destination service. */
   readonly destinationName: string;
   /**
+   * The admin partition of the destination. Its cluster's provider writes the entry; on Enterprise the
+   * entry and its sources carry explicit partition and namespace arguments, so plans converge.
+   */
+  readonly partition: IPartition;
+  /**
    * Namespace of the destination (Enterprise).
    * @default - not written (Community Edition); "default" is written on Enterprise
    */
   readonly namespace?: string;
-  /**
-   * Admin partition of the destination (Enterprise).
-   * @default - no partition argument
-   */
-  readonly partition?: string;
-  /**
-   * Whether the cluster is Consul Enterprise, so source namespaces are written explicitly and plans converge.
-   * @default false
-   */
-  readonly enterprise?: boolean;
-  /**
-   * Consul provider alias of the cluster.
-   * @default - the stack's default consul provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 /**
- * The `service-intentions` config entry of one destination service, with its sources aggregated and sorted.
+ * The `service-intentions` config entry of one destination service, with its sources aggregated and sorted:
+ * the ones added with {@link addSource} and, at synth, one allowing source for every {@link Connection} to
+ * the destination.
  *
- * Creates one `consul_config_entry_service_intentions`. Every source carries the precedence Consul computes
+ * Creates one `consul_config_entry_service_intentions`. One entry per destination and partition: a second
+ * one for the same destination is reported at synth. Every source carries the precedence Consul computes
  * for an exact source and destination (9) and `type = "consul"`, because the provider writes the server's
  * values back into state and would otherwise plan a change forever.
  * @see https://developer.hashicorp.com/consul/docs/reference/config-entry/service-intentions
@@ -91,29 +102,38 @@ export class ServiceIntentions extends Construct {
 
   /** The `consul_config_entry_service_intentions` L1. */
   public readonly resource: intentionsL1.ConfigEntryServiceIntentions;
+  /**
+   * The entry of `destinationName` (in `namespace`) in `partition`, if this app declares one.
+   */
+  public static find(partition: IPartition, destinationName: string, namespace?: string): ServiceIntentions | undefined {
+    const ns = normalizeNamespace(namespace);
+    return registered<ServiceIntentions>(partition, KIND.INTENTIONS).find((e) => e.destinationName === destinationName && e.namespace === ns);
+  }
+
   /** The destination service name. */
   public readonly destinationName: string;
-  private readonly enterprise: boolean;
-  private readonly sources = new Map<string, { source: IntentionSource; action: IntentionAction; description?: string }>();
+  /** The destination's partition. */
+  public readonly partition: IPartition;
+  /** The destination's namespace, when not `default`. */
+  public readonly namespace?: string;
+  private readonly sources = new Map<string, IntentionRecord>();
 
   public constructor(scope: Construct, id: string, props: ServiceIntentionsProps) {
     super(scope, id);
-    assertDnsLabel('destinationName', props.destinationName);
+    assertDnsLabel('destinationName', props.destinationName, this);
+    if (props.namespace !== undefined) assertDnsLabel('namespace', props.namespace, this);
     this.destinationName = props.destinationName;
-    this.enterprise = props.enterprise ?? false;
+    this.partition = props.partition;
+    this.namespace = normalizeNamespace(props.namespace);
     this.resource = new intentionsL1.ConfigEntryServiceIntentions(this, 'Resource', {
       name: props.destinationName,
-      namespace: props.namespace ?? (this.enterprise ? 'default' : undefined),
-      partition: props.partition,
+      namespace: namespaceArg(props.partition, props.namespace),
+      partition: props.partition.resourcePartition,
       sources: Lazy.anyValue({ produce: () => this.renderSources() }) as any,
-      provider: props.provider,
+      provider: props.partition.cluster.provider,
     });
-    this.node.addValidation({
-      validate: () =>
-        this.sources.size === 0
-          ? [`service-intentions for "${this.destinationName}" has no sources; call addSource() or remove it`]
-          : [],
-    });
+    register(props.partition, KIND.INTENTIONS, this);
+    this.node.addValidation({ validate: () => this.validateIntentions() });
   }
 
   /**
@@ -121,38 +141,125 @@ export class ServiceIntentions extends Construct {
    * same source throws.
    */
   public addSource(source: IntentionSource, action: IntentionAction, description?: string): void {
+    if (source.partitionName !== undefined && !isEnterprise(this.partition.cluster)) {
+      throw new ValidationError(this, {
+        prop: 'source',
+        value: source.serviceName,
+        problem: `names partition "${source.partitionName}", which needs Consul Enterprise on cluster "${this.partition.cluster.datacenter}"`,
+        fix: 'use IntentionSource.service() or IntentionSource.peerService() on Community Edition',
+      });
+    }
     const existing = this.sources.get(source._key());
     if (existing && existing.action !== action) {
-      throw new Error(
-        `intention source ${describe(source)} towards "${this.destinationName}" is already ${existing.action}; ` +
-          `it cannot also be ${action}. Remove one of the two calls`,
-      );
+      throw new ValidationError(this, {
+        prop: 'addSource(action)',
+        value: action,
+        problem: `contradicts the earlier ${existing.action} for source ${describe(source)} towards "${this.destinationName}"`,
+        fix: 'remove one of the two calls',
+      });
     }
     this.sources.set(source._key(), { source, action, description: description ?? existing?.description });
   }
 
-  /** True when `source` is allowed. */
+  /** True when `source` is allowed (by {@link addSource} or by a connection). */
   public allows(source: IntentionSource): boolean {
-    return this.sources.get(source._key())?.action === IntentionAction.ALLOW;
+    return this.allSources().get(source._key())?.action === IntentionAction.ALLOW;
+  }
+
+  /** Every source with its action, sorted: the ones added and the ones derived from connections. Copies. */
+  public get intentionSources(): IntentionRecord[] {
+    return [...this.allSources().entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, r]) => ({ ...r }));
+  }
+
+  /** The connections that this entry allows (the callers of its destination). */
+  private connections(): Connection[] {
+    return connectionsOf<Connection>(this.partition, ROLE.INTO_PARTITION).filter(
+      (c) => c.callee.serviceName === this.destinationName && c.callee.namespace === this.namespace,
+    );
+  }
+
+  private allSources(): Map<string, IntentionRecord> {
+    const all = new Map(this.sources);
+    for (const c of this.connections()) {
+      const source = c.intentionSource;
+      if (!all.has(source._key())) all.set(source._key(), { source, action: IntentionAction.ALLOW, description: c.description });
+    }
+    return all;
+  }
+
+  private validateIntentions(): string[] {
+    const messages: string[] = [];
+    if (this.sources.size === 0 && this.connections().length === 0) {
+      messages.push(
+        ValidationError.message({
+          prop: 'destinationName',
+          value: this.destinationName,
+          problem: 'has a service-intentions entry without sources',
+          fix: 'call addSource() or remove the entry',
+        }),
+      );
+    }
+    for (const c of this.connections()) {
+      const own = this.sources.get(c.intentionSource._key());
+      if (own && own.action !== IntentionAction.ALLOW) {
+        messages.push(
+          ValidationError.message({
+            prop: 'addSource(action)',
+            value: own.action,
+            problem: `for source ${describe(c.intentionSource)} contradicts ${c.caller.node.path}.connectTo("${this.destinationName}")`,
+            fix: 'remove the deny or the connection',
+          }),
+        );
+      }
+    }
+    const twins = registered<ServiceIntentions>(this.partition, KIND.INTENTIONS).filter(
+      (e) => e !== this && e.destinationName === this.destinationName && e.namespace === this.namespace,
+    );
+    for (const twin of twins) {
+      messages.push(
+        ValidationError.message({
+          prop: 'destinationName',
+          value: this.destinationName,
+          problem: `has a second service-intentions entry in the same partition (${twin.node.path}); Consul keeps one per service`,
+          fix: 'add every source to one entry (MeshService.addIntention() uses the service\'s own)',
+        }),
+      );
+    }
+    return messages;
   }
 
   // A Lazy value bypasses the L1's camelCase-to-snake_case mapper, so this must produce Terraform's own
   // attribute names; every attribute of a source is a single word, so the two spellings coincide.
   private renderSources(): intentionsL1.ConfigEntryServiceIntentionsSources[] {
-    return [...this.sources.entries()]
-      .sort(([a], [b]) => compareStrings(a, b))
-      .map(([, { source, action, description }]) => ({
-        name: source.serviceName,
-        peer: source.peerName,
-        namespace: source.namespace ?? (this.enterprise ? 'default' : undefined),
-        action,
-        description,
-        precedence: ServiceIntentions.EXACT_PRECEDENCE,
-        type: 'consul',
-      }));
+    const enterprise = isEnterprise(this.partition.cluster);
+    return this.intentionSources.map(({ source, action, description }) => ({
+      name: source.serviceName,
+      peer: source.peerName,
+      partition: source.partitionName,
+      namespace: source.namespace ?? (enterprise ? 'default' : undefined),
+      action,
+      description,
+      precedence: ServiceIntentions.EXACT_PRECEDENCE,
+      type: 'consul',
+    }));
   }
 }
 
+/** One source of a `service-intentions` entry with its action. */
+export interface IntentionRecord {
+  /** The source. */
+  readonly source: IntentionSource;
+  /** Allow or deny. */
+  readonly action: IntentionAction;
+  /**
+   * Description.
+   * @default - none
+   */
+  readonly description?: string;
+}
+
 function describe(source: IntentionSource): string {
-  return source.peerName ? `"${source.serviceName}" from peer "${source.peerName}"` : `"${source.serviceName}"`;
+  if (source.peerName) return `"${source.serviceName}" from peer "${source.peerName}"`;
+  if (source.partitionName) return `"${source.serviceName}" from partition "${source.partitionName}"`;
+  return `"${source.serviceName}"`;
 }

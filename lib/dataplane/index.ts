@@ -1,2 +1,3 @@
 export * from './versions';
+export * from './agent';
 export * from './docker';

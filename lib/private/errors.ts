@@ -11,11 +11,15 @@ export function enterpriseOnly(what: string, where: string, feature: string): st
 }
 
 export function modeNoneForPeers(prop: string, where: string): string {
-  return (
-    `${prop} is MeshGatewayMode.NONE on ${where}, which carries peered traffic; Consul does not allow "none" ` +
-    'for peers (it silently uses "remote"); use MeshGatewayMode.REMOTE or MeshGatewayMode.LOCAL'
-  );
+  return `${prop} "none" ${modeNoneProblem(where)}; ${MODE_NONE_FIX}`;
 }
+
+/** Why MeshGatewayMode.NONE is refused where peered traffic flows. */
+export function modeNoneProblem(where: string): string {
+  return `on ${where} carries peered traffic, where Consul does not allow MeshGatewayMode.NONE (it silently uses "remote")`;
+}
+
+export const MODE_NONE_FIX = 'use MeshGatewayMode.REMOTE or MeshGatewayMode.LOCAL';
 
 export function exportsWithoutGateway(partition: string, datacenter: string, services: string): string {
   return (

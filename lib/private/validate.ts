@@ -1,4 +1,6 @@
 import { Token } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { ValidationError } from '../errors';
 
 /**
  * Shared checks for input that is wrong on its face. Each throws an Error whose message names the prop,
@@ -24,30 +26,34 @@ export function suggestDnsLabel(value: string): string {
   return s.length > 0 ? s : 'name';
 }
 
-/** Throws unless `value` is a DNS label (tokens pass). */
-export function assertDnsLabel(prop: string, value: string): void {
+/** Throws a {@link ValidationError} unless `value` is a DNS label (tokens pass). */
+export function assertDnsLabel(prop: string, value: string, scope?: IConstruct): void {
   if (Token.isUnresolved(value)) return;
   if (!isDnsLabel(value)) {
-    throw new Error(
-      `${prop} ${JSON.stringify(value)} is not a valid DNS label; use letters, digits and "-" (1-63 characters, ` +
-        `not starting or ending with "-"), e.g. ${JSON.stringify(suggestDnsLabel(value))}`,
-    );
+    throw new ValidationError(scope, {
+      prop,
+      value,
+      problem: 'is not a valid DNS label',
+      fix:
+        'use letters, digits and "-" (1-63 characters, not starting or ending with "-"), ' +
+        `e.g. ${JSON.stringify(suggestDnsLabel(value))}`,
+    });
   }
 }
 
-/** Throws unless `value` is an integer TCP port in [min, 65535] (tokens pass). */
-export function assertPort(prop: string, value: number, min = 1): void {
+/** Throws a {@link ValidationError} unless `value` is an integer TCP port in [min, 65535] (tokens pass). */
+export function assertPort(prop: string, value: number, min = 1, scope?: IConstruct): void {
   if (Token.isUnresolved(value)) return;
   if (!Number.isInteger(value) || value < min || value > 65535) {
-    throw new Error(`${prop} ${JSON.stringify(value)} is not a valid port; use an integer from ${min} to 65535`);
+    throw new ValidationError(scope, { prop, value, problem: 'is not a valid port', fix: `use an integer from ${min} to 65535` });
   }
 }
 
-/** Throws when a string prop that must not be empty is empty or only whitespace (tokens pass). */
-export function assertNotBlank(prop: string, value: string): void {
+/** Throws a {@link ValidationError} when a string prop that must not be empty is blank (tokens pass). */
+export function assertNotBlank(prop: string, value: string, scope?: IConstruct): void {
   if (Token.isUnresolved(value)) return;
   if (value.trim().length === 0) {
-    throw new Error(`${prop} must not be empty; give a non-empty value`);
+    throw new ValidationError(scope, { prop, problem: 'must not be empty', fix: 'give a non-empty value' });
   }
 }
 
@@ -64,7 +70,12 @@ export interface ParsedVersion {
 export function parseVersion(prop: string, value: string): ParsedVersion {
   const m = VERSION.exec(value);
   if (!m) {
-    throw new Error(`${prop} ${JSON.stringify(value)} is not a version; use "major.minor.patch" without a "v", e.g. "1.22.5"`);
+    throw new ValidationError(undefined, {
+      prop,
+      value,
+      problem: 'is not a version',
+      fix: 'use "major.minor.patch" without a "v", e.g. "1.22.5"',
+    });
   }
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
 }

@@ -1,11 +1,12 @@
 import { Testing } from 'cdktf';
-import { ExportConsumer, ExportedServices } from '../../lib';
-import { onlyResource, synthJson, testStack } from '../fixtures/stack';
+import { ConsulEdition, ExportConsumer, ExportedServices } from '../../lib';
+import { onlyResource, synthJson } from '../fixtures/stack';
+import { bareCluster } from '../fixtures/topology';
 
 describe('ExportedServices', () => {
   test('Community: one entry named default, services and consumers sorted, no namespace or partition', () => {
-    const { stack, dc2 } = testStack();
-    const exports = new ExportedServices(stack, 'Exports', { provider: dc2 });
+    const { stack, cluster } = bareCluster();
+    const exports = new ExportedServices(stack, 'Exports', { partition: cluster.defaultPartition });
     exports.addExport('web', ExportConsumer.peer('dc3'));
     exports.addExport('api', ExportConsumer.peer('dc3'));
     exports.addExport('api', ExportConsumer.peer('dc1'));
@@ -16,33 +17,44 @@ describe('ExportedServices', () => {
     expect(entry.config_json).toBe(
       '{"Services":[{"Name":"api","Consumers":[{"Peer":"dc1"},{"Peer":"dc3"}]},{"Name":"web","Consumers":[{"Peer":"dc3"}]}]}',
     );
-    expect(exports.isExportedToPeer('api', 'dc1')).toBe(true);
-    expect(exports.isExportedToPeer('web', 'dc1')).toBe(false);
+    expect(exports.isExportedTo('api', ExportConsumer.peer('dc1'))).toBe(true);
+    expect(exports.isExportedTo('web', ExportConsumer.peer('dc1'))).toBe(false);
+    expect(ExportedServices.of(cluster.defaultPartition)).toBe(exports);
   });
 
   test('Enterprise: named after the partition, partition set, namespace explicit', () => {
-    const { stack } = testStack();
-    const exports = new ExportedServices(stack, 'Exports', { partition: 'ap1', enterprise: true });
+    const { stack, cluster } = bareCluster(ConsulEdition.ENTERPRISE);
+    const exports = new ExportedServices(stack, 'Exports', { partition: cluster.addPartition('ap1') });
     exports.addExport('api', ExportConsumer.samenessGroup('shared'));
     exports.addExport('api', ExportConsumer.partition('default'));
     exports.addExport('api', ExportConsumer.peer('dc1'));
-    const entry = onlyResource(synthJson(stack), 'consul_config_entry');
+    const json = synthJson(stack);
+    const entry = onlyResource(json, 'consul_config_entry');
     expect(entry).toMatchObject({ name: 'ap1', partition: 'ap1' });
+    expect(entry.depends_on).toEqual([expect.stringMatching(/^consul_admin_partition\./)]);
     expect(JSON.parse(entry.config_json)).toEqual({
       Services: [{ Name: 'api', Namespace: 'default', Consumers: [{ Partition: 'default' }, { Peer: 'dc1' }, { SamenessGroup: 'shared' }] }],
     });
   });
 
   test('fails validation when nothing is exported', () => {
-    const { stack } = testStack();
-    new ExportedServices(stack, 'Exports');
+    const { stack, cluster } = bareCluster();
+    new ExportedServices(stack, 'Exports', { partition: cluster.defaultPartition });
     expect(() => Testing.synth(stack, true)).toThrow(/exported-services entry "default" has no exports; call addExport\(\) or remove it/);
   });
 
-  test('fails on a partition name on Community Edition', () => {
-    const { stack } = testStack();
-    expect(() => new ExportedServices(stack, 'Exports', { partition: 'ap1' })).toThrow(
-      /partition "ap1" needs Consul Enterprise; on Community Edition the exported-services entry is always named "default"/,
+  test('fails validation on a second entry for the same partition', () => {
+    const { stack, cluster } = bareCluster();
+    cluster.defaultPartition.addExport('api', ExportConsumer.peer('dc1'));
+    const second = new ExportedServices(stack, 'Exports', { partition: cluster.defaultPartition });
+    second.addExport('web', ExportConsumer.peer('dc1'));
+    expect(() => Testing.synth(stack, true)).toThrow(/partition "default" has a second exported-services entry .*; export everything through partition.addExport\(\)/);
+  });
+
+  test('fails on a partition consumer on Community Edition', () => {
+    const { cluster } = bareCluster();
+    expect(() => cluster.defaultPartition.addExport('api', ExportConsumer.partition('ap1'))).toThrow(
+      /consumer Partition "ap1" needs Consul Enterprise on cluster "dc2"/,
     );
   });
 

@@ -1,12 +1,12 @@
 import * as serviceDefaults from '@cdktf/provider-consul/lib/config-entry-service-defaults';
 import { Testing } from 'cdktf';
 import { ServiceDefaults, ServiceProtocol } from '../../lib';
-import { testStack } from '../fixtures/stack';
+import { bareCluster } from '../fixtures/topology';
 
 describe('ServiceDefaults', () => {
   test('writes the protocol with the empty expose block the provider requires', () => {
-    const { stack, dc2 } = testStack();
-    const d = new ServiceDefaults(stack, 'Api', { serviceName: 'api', protocol: ServiceProtocol.GRPC, provider: dc2 });
+    const { stack, cluster } = bareCluster();
+    const d = new ServiceDefaults(stack, 'Api', { serviceName: 'api', protocol: ServiceProtocol.GRPC, partition: cluster.defaultPartition });
     expect(Testing.synth(stack)).toHaveResourceWithProperties(serviceDefaults.ConfigEntryServiceDefaults, {
       name: 'api',
       protocol: 'grpc',
@@ -17,8 +17,8 @@ describe('ServiceDefaults', () => {
   });
 
   test('fails on a bad service name', () => {
-    const { stack } = testStack();
-    expect(() => new ServiceDefaults(stack, 'X', { serviceName: 'api v2', protocol: ServiceProtocol.HTTP })).toThrow(
+    const { stack, cluster } = bareCluster();
+    expect(() => new ServiceDefaults(stack, 'X', { serviceName: 'api v2', protocol: ServiceProtocol.HTTP, partition: cluster.defaultPartition })).toThrow(
       /serviceName "api v2" is not a valid DNS label/,
     );
   });

@@ -1,12 +1,13 @@
 import * as serviceHealth from '@cdktf/provider-consul/lib/data-consul-service-health';
 import { Construct } from 'constructs';
 import type { AclToken } from '../../acl';
-import type { ConsulCluster } from '../../cluster';
-import type { MeshGateway } from '../../mesh-gateway';
-import type { MeshService } from '../../mesh-service';
+import type { IConsulCluster } from '../../cluster';
+import { ValidationError } from '../../errors';
+import type { IMeshGateway } from '../../mesh-gateway';
+import type { IMeshService } from '../../mesh-service';
 import type { IPartition } from '../../partition';
-import { KIND, register } from '../../private/registry';
 import { kebabFromId } from '../../private/validate';
+import { AgentServiceDefinition } from '../agent';
 import { AppContainer, AppContainerOptions } from './app';
 import type { DockerHost } from './docker-host';
 import { EnvoyContainer, EnvoyRole } from './envoy';
@@ -17,7 +18,7 @@ import { ConsulAgentPod, PodNetworkAttachment, PodPublishedPort } from './pod';
 /** Props of {@link ClusterDataPlane}. */
 export interface ClusterDataPlaneProps {
   /** The cluster whose gateways and services run here. */
-  readonly cluster: ConsulCluster;
+  readonly cluster: IConsulCluster;
   /** The Docker host the pods run on. */
   readonly host: DockerHost;
   /** The cluster's LAN network: every pod joins it, with the agent bound to its address there. */
@@ -92,7 +93,7 @@ export interface ServiceDataPlaneOptions {
  */
 export class ClusterDataPlane extends Construct {
   /** The cluster. */
-  public readonly cluster: ConsulCluster;
+  public readonly cluster: IConsulCluster;
   /** The Docker host. */
   public readonly host: DockerHost;
   /** The cluster LAN. */
@@ -157,12 +158,12 @@ export class ClusterDataPlane extends Construct {
   }
 
   /** Runs `gateway` in a pod: agent + `consul connect envoy -gateway=mesh -register`. */
-  public addGateway(gateway: MeshGateway, options: GatewayDataPlaneOptions = {}): MeshGatewayDataPlane {
+  public addGateway(gateway: IMeshGateway, options: GatewayDataPlaneOptions = {}): MeshGatewayDataPlane {
     return new MeshGatewayDataPlane(gateway, 'DataPlane', { ...options, gateway, dataPlane: this });
   }
 
   /** Runs `service` in a pod: agent (with its definition) + sidecar Envoy (+ the app). */
-  public addService(service: MeshService, options: ServiceDataPlaneOptions): MeshServiceDataPlane {
+  public addService(service: IMeshService, options: ServiceDataPlaneOptions): MeshServiceDataPlane {
     return new MeshServiceDataPlane(service, 'DataPlane', { ...options, service, dataPlane: this });
   }
 }
@@ -170,7 +171,7 @@ export class ClusterDataPlane extends Construct {
 /** Props of {@link MeshGatewayDataPlane}. */
 export interface MeshGatewayDataPlaneProps extends GatewayDataPlaneOptions {
   /** The gateway to run. */
-  readonly gateway: MeshGateway;
+  readonly gateway: IMeshGateway;
   /** The cluster's data plane (host, LAN, servers, image). */
   readonly dataPlane: ClusterDataPlane;
 }
@@ -210,7 +211,6 @@ export class MeshGatewayDataPlane extends Construct {
           'and its port is not published, so other clusters cannot reach it; give a wanAddress in the WAN network\'s subnet, or set publishWanPort: true with the Docker host\'s address as wanAddress',
       );
     }
-    gateway._wanBindable = onWan;
     const podName = `${cluster.datacenter}-${gateway.partition.partitionName}-${kebabFromId(gateway.node.id)}`;
     const published: PodPublishedPort[] = props.publishWanPort && !onWan ? [{ containerPort: gateway.lanPort, hostPort: gateway.wanPort }] : [];
     this.pod = dataPlane._pod(this, {
@@ -218,7 +218,7 @@ export class MeshGatewayDataPlane extends Construct {
       podName,
       lanAddress: gateway.lanAddress,
       registrationToken: gateway.token,
-      serviceDefinitions: { [gateway.gatewayServiceName]: gateway.serviceDefinition },
+      serviceDefinitions: [AgentServiceDefinition.ofGateway(gateway, { wanAddressBindable: onWan })],
       extraNetworks: onWan ? [{ network: props.wan!, address: gateway.wanAddress }] : [],
       publishedPorts: published,
     });
@@ -238,7 +238,8 @@ export class MeshGatewayDataPlane extends Construct {
         dependsOn: [this.envoy.resource],
         provider: cluster.provider,
       });
-      register(cluster, KIND.READINESS, this.readiness);
+      // The peerings of this cluster wait for it (they ask the gateway, which the control plane owns).
+      gateway.addReadinessCheck(this.readiness);
     }
   }
 }
@@ -246,7 +247,7 @@ export class MeshGatewayDataPlane extends Construct {
 /** Props of {@link MeshServiceDataPlane}. */
 export interface MeshServiceDataPlaneProps extends ServiceDataPlaneOptions {
   /** The service to run. */
-  readonly service: MeshService;
+  readonly service: IMeshService;
   /** The cluster's data plane (host, LAN, servers, image). */
   readonly dataPlane: ClusterDataPlane;
 }
@@ -276,11 +277,10 @@ export class MeshServiceDataPlane extends Construct {
       podName,
       lanAddress: props.address,
       registrationToken: service.token,
-      serviceDefinitions: { [service.serviceName]: service.serviceDefinition },
+      serviceDefinitions: [AgentServiceDefinition.ofService(service)],
     });
     this.pod.claimPort(service.port, `service "${service.serviceName}"`);
     this.pod.claimPort(service.sidecarPort, `sidecar of "${service.serviceName}"`);
-    for (const u of service.upstreams) this.pod.claimPort(u.localBindPort, `upstream "${u.destinationName}"`);
     this.envoy = new EnvoyContainer(this, 'Envoy', {
       pod: this.pod,
       role: EnvoyRole.sidecarFor(service),
@@ -288,6 +288,24 @@ export class MeshServiceDataPlane extends Construct {
       adminPort: props.adminPort,
     });
     if (props.app) this.app = new AppContainer(this, 'App', { ...props.app, pod: this.pod });
+    // Upstreams may be added after the data plane (connectTo later in the program): their local ports are
+    // checked against the pod's other listeners at synth.
+    this.node.addValidation({
+      validate: () =>
+        service.upstreams.flatMap((u) => {
+          const holder = this.pod._portHolder(u.localBindPort);
+          return holder === undefined
+            ? []
+            : [
+                ValidationError.message({
+                  prop: 'localBindPort',
+                  value: u.localBindPort,
+                  problem: `of upstream "${u.destinationName}" of service "${service.serviceName}" is already used in pod "${this.pod.podName}" by ${holder}`,
+                  fix: 'pick another localBindPort (the pod shares one network namespace)',
+                }),
+              ];
+        }),
+    });
   }
 }
 
@@ -297,12 +315,12 @@ interface PodOfCluster {
   readonly podName: string;
   readonly lanAddress: string;
   readonly registrationToken: AclToken;
-  readonly serviceDefinitions: { [fileStem: string]: any };
+  readonly serviceDefinitions: AgentServiceDefinition[];
   readonly extraNetworks?: PodNetworkAttachment[];
   readonly publishedPorts?: PodPublishedPort[];
 }
 
-function sharedImage(host: DockerHost, cluster: ConsulCluster, envoyVersion?: string): ConsulEnvoyImage {
+function sharedImage(host: DockerHost, cluster: IConsulCluster, envoyVersion?: string): ConsulEnvoyImage {
   const id = `ConsulEnvoy-${cluster.consulVersion}-${cluster.edition}-${envoyVersion ?? 'default'}`.replace(/[^A-Za-z0-9-]+/g, '_');
   const existing = host.node.tryFindChild(id) as ConsulEnvoyImage | undefined;
   if (existing) return existing;

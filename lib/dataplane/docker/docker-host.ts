@@ -2,6 +2,7 @@ import * as imageL1 from '@cdktf/provider-docker/lib/image';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { KIND, register, registered } from '../../private/registry';
 
 /** Props of {@link DockerHost}. */
 export interface DockerHostProps {
@@ -34,11 +35,12 @@ export class DockerHost extends Construct {
       throw new Error(`providerAlias ${JSON.stringify(props.providerAlias)} is not a Terraform identifier; start with a letter and use letters, digits, "_" and "-"`);
     }
     this.provider = new DockerProvider(this, 'Provider', { host: props.host, alias: props.providerAlias });
+    register(TerraformStack.of(this), KIND.DOCKER_HOST, this);
     this.node.addValidation({
       validate: () => {
-        const clash = TerraformStack.of(this)
-          .node.findAll()
-          .filter((c): c is DockerHost => c instanceof DockerHost && c !== this && c.provider.alias === this.provider.alias);
+        const clash = registered<DockerHost>(TerraformStack.of(this), KIND.DOCKER_HOST).filter(
+          (c) => c !== this && c.provider.alias === this.provider.alias,
+        );
         return clash.length === 0
           ? []
           : [

@@ -1,8 +1,9 @@
 import * as containerL1 from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
 import type { AclToken } from '../../acl';
-import type { MeshGateway } from '../../mesh-gateway';
-import type { MeshService } from '../../mesh-service';
+import type { IMeshGateway } from '../../mesh-gateway';
+import type { IMeshService } from '../../mesh-service';
+import { isEnterprise } from '../../private/scoping';
 import { assertPort } from '../../private/validate';
 import type { ConsulAgentPod } from './pod';
 
@@ -15,12 +16,12 @@ export class EnvoyRole {
    * A mesh gateway. `consul connect envoy` registers it with the LAN and WAN addresses and port of the
    * gateway (never `-expose-servers`: that is WAN federation, not peering).
    */
-  public static meshGateway(gateway: MeshGateway): EnvoyRole {
+  public static meshGateway(gateway: IMeshGateway): EnvoyRole {
     return new EnvoyRole('gateway', gateway, undefined);
   }
 
   /** The sidecar of a service registered on the pod's agent. */
-  public static sidecarFor(service: MeshService): EnvoyRole {
+  public static sidecarFor(service: IMeshService): EnvoyRole {
     return new EnvoyRole('sidecar', undefined, service);
   }
 
@@ -28,9 +29,9 @@ export class EnvoyRole {
     /** `gateway` or `sidecar`. */
     public readonly kind: string,
     /** The gateway, for gateway roles. */
-    public readonly gateway?: MeshGateway,
+    public readonly gateway?: IMeshGateway,
     /** The service, for sidecar roles. */
-    public readonly service?: MeshService,
+    public readonly service?: IMeshService,
   ) {}
 
   /** @internal */
@@ -101,7 +102,7 @@ export class EnvoyContainer extends Construct {
     const partition = pod.partition;
     const cluster = partition.cluster;
     const scoping: string[] = [];
-    if (cluster.isEnterprise) {
+    if (isEnterprise(cluster)) {
       scoping.push('-partition', partition.partitionName);
       if (role.service?.namespace) scoping.push('-namespace', role.service.namespace);
     }

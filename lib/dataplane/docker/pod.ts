@@ -1,8 +1,11 @@
 import * as containerL1 from '@cdktf/provider-docker/lib/container';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { AclToken } from '../../acl';
 import type { IPartition } from '../../partition';
-import { assertDnsLabel, assertPort } from '../../private/validate';
+import { ValidationError } from '../../errors';
+import { assertDnsLabel, assertPort, compareStrings } from '../../private/validate';
+import { AgentServiceDefinition, ClientAgentConfig } from '../agent';
 import type { DockerHost } from './docker-host';
 import type { ConsulEnvoyImage } from './image';
 import type { IDockerNetwork } from './network';
@@ -49,8 +52,11 @@ export interface ConsulAgentPodProps {
   readonly retryJoin: string[];
   /** Token the agent registers the uploaded service definitions with (`acl.tokens.config_file_service_registration`). */
   readonly registrationToken: AclToken;
-  /** Service definitions (agent config-file form) uploaded into `/consul/config/`, keyed by file stem. */
-  readonly serviceDefinitions: { [fileStem: string]: any };
+  /**
+   * Service definitions uploaded into `/consul/config/<fileStem>.json`, rendered at synth (so upstreams of
+   * connections declared after the pod are in them).
+   */
+  readonly serviceDefinitions: AgentServiceDefinition[];
   /**
    * Ports published on the Docker host (from the pod's network namespace).
    * @default - none
@@ -145,30 +151,35 @@ export class ConsulAgentPod extends Construct {
       provider: cluster.provider,
     });
 
-    const config: Record<string, unknown> = {
-      datacenter: cluster.datacenter,
-      node_name: props.podName,
-      data_dir: '/consul/data',
-      bind_addr: props.lan.address,
-      advertise_addr: props.lan.address,
-      client_addr: '127.0.0.1',
-      retry_join: [...props.retryJoin],
-      ports: { grpc: 8502, grpc_tls: -1 },
-      acl: { enabled: true, default_policy: 'deny', down_policy: 'extend-cache', enable_token_persistence: true },
-      log_level: 'INFO',
-    };
-    if (!props.partition.isDefault) config.partition = props.partition.partitionName;
-    const secrets: Record<string, unknown> = {
-      acl: { tokens: { agent: this.agentToken.secretId, config_file_service_registration: props.registrationToken.secretId } },
-    };
-    if (props.gossipEncryptionKey !== undefined) secrets.encrypt = props.gossipEncryptionKey;
-
+    const config = ClientAgentConfig.render({
+      partition: props.partition,
+      nodeName: props.podName,
+      lanAddress: props.lan.address,
+      retryJoin: props.retryJoin,
+    });
+    const secrets = ClientAgentConfig.renderSecrets(this.agentToken.secretId, props.registrationToken.secretId, props.gossipEncryptionKey);
+    const stems = new Set<string>();
+    for (const d of props.serviceDefinitions) {
+      if (stems.has(d.fileStem) || ['agent', 'secrets'].includes(d.fileStem)) {
+        throw new ValidationError(this, {
+          prop: 'serviceDefinitions',
+          value: d.fileStem,
+          problem: 'names a file of the pod twice (agent.json and secrets.json are the agent\'s own)',
+          fix: 'give every definition its own file stem',
+        });
+      }
+      stems.add(d.fileStem);
+    }
     const uploads: containerL1.ContainerUpload[] = [
       { file: '/consul/config/agent.json', content: JSON.stringify(config, null, 2) },
       { file: '/consul/config/secrets.json', content: JSON.stringify(secrets, null, 2), permissions: '0600' },
-      ...Object.keys(props.serviceDefinitions)
-        .sort()
-        .map((stem) => ({ file: `/consul/config/${stem}.json`, content: JSON.stringify(props.serviceDefinitions[stem], null, 2) })),
+      ...[...props.serviceDefinitions]
+        .sort((a, b) => compareStrings(a.fileStem, b.fileStem))
+        .map((d) => ({
+          file: `/consul/config/${d.fileStem}.json`,
+          // Rendered at synth: the control plane may still change (connections, upstreams) after the pod exists.
+          content: Lazy.stringValue({ produce: () => JSON.stringify(d.render(), null, 2) }),
+        })),
     ];
     this.agent = new containerL1.Container(this, 'Agent', {
       name: `${props.podName}-agent`,
@@ -193,6 +204,14 @@ export class ConsulAgentPod extends Construct {
       throw new Error(`port ${port} for ${what} in pod "${this.podName}" is already used by ${holder}; the pod shares one network namespace: pick another port`);
     }
     this.ports.set(port, what);
+  }
+
+  /**
+   * What holds `port` inside the pod, if anything.
+   * @internal
+   */
+  public _portHolder(port: number): string | undefined {
+    return this.ports.get(port);
   }
 
   /** Ports in use inside the pod, sorted. */

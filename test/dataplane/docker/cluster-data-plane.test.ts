@@ -136,8 +136,13 @@ describe('ClusterDataPlane', () => {
       const plane = new ClusterDataPlane(dc1, 'Plane', { cluster: dc1, host, lan: lan1, retryJoin: ['10.11.0.2'] });
       const gw = dc1.defaultPartition.meshGateways[0];
       plane.addGateway(gw, { publishWanPort: true });
-      expect(gw.serviceDefinition.service.proxy).toEqual({ config: {} });
-      const pause = byName(synthJson(stack), 'dc1-default-gateway-pause');
+      const json = synthJson(stack);
+      const agent = byName(json, 'dc1-default-gateway-agent');
+      const uploaded = JSON.parse(agent.upload.find((u: any) => u.file === '/consul/config/mesh-gateway.json').content);
+      expect(uploaded.service.proxy).toEqual({ config: {} });
+      // The data plane renders its own copy; the control plane's document is not changed behind its back.
+      expect(gw.serviceDefinition.service.proxy.config).toEqual({ envoy_gateway_bind_tagged_addresses: true, envoy_gateway_no_default_bind: true });
+      const pause = byName(json, 'dc1-default-gateway-pause');
       expect(pause.ports).toEqual([{ internal: 8443, external: 8443, ip: '0.0.0.0' }]);
     });
 

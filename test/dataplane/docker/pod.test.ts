@@ -1,4 +1,4 @@
-import { ConsulAgentPod, ConsulEnvoyImage, DockerHost, DockerNetwork } from '../../../lib';
+import { AgentServiceDefinition, ConsulAgentPod, ConsulEnvoyImage, DockerHost, DockerNetwork } from '../../../lib';
 import { emptyStack, resources, synthJson } from '../../fixtures/stack';
 import { twoClusters } from '../../fixtures/topology';
 
@@ -22,7 +22,7 @@ describe('ConsulAgentPod', () => {
       lan: { network: lan, address: '10.11.0.20' },
       retryJoin: ['10.11.0.2'],
       registrationToken: svc.token,
-      serviceDefinitions: { web: svc.serviceDefinition },
+      serviceDefinitions: [AgentServiceDefinition.ofService(svc)],
       gossipEncryptionKey: 'c2VjcmV0',
     });
     const json = synthJson(stack);
@@ -49,7 +49,7 @@ describe('ConsulAgentPod', () => {
     new ConsulAgentPod(stack, 'Pod', {
       partition: ap1, host, image, podName: 'dc1-ap1-web',
       lan: { network: lan, address: '10.11.0.20' }, retryJoin: ['10.11.0.2'],
-      registrationToken: svc.token, serviceDefinitions: { web: svc.serviceDefinition },
+      registrationToken: svc.token, serviceDefinitions: [AgentServiceDefinition.ofService(svc)],
     });
     const agent = Object.values(synthJson(stack).resource.docker_container).find((c: any) => c.name === 'dc1-ap1-web-agent') as any;
     expect(JSON.parse(agent.upload[0].content).partition).toBe('ap1');
@@ -57,7 +57,7 @@ describe('ConsulAgentPod', () => {
 
   test('fails without servers to join and on a bad pod name', () => {
     const { stack, dc1, host, lan, image, svc } = setup();
-    const base = { partition: dc1.defaultPartition, host, image, lan: { network: lan, address: '10.11.0.20' }, registrationToken: svc.token, serviceDefinitions: {} };
+    const base = { partition: dc1.defaultPartition, host, image, lan: { network: lan, address: '10.11.0.20' }, registrationToken: svc.token, serviceDefinitions: [] };
     expect(() => new ConsulAgentPod(stack, 'A', { ...base, podName: 'dc1-web', retryJoin: [] })).toThrow(/retryJoin is empty/);
     expect(() => new ConsulAgentPod(stack, 'B', { ...base, podName: 'Web_Pod', retryJoin: ['10.11.0.2'] })).toThrow(/podName "Web_Pod" is not a valid DNS label/);
   });

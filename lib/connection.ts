@@ -1,0 +1,354 @@
+import { ExportConsumer } from './config-entries/exported-services';
+import { IntentionSource } from './config-entries/service-intentions';
+import { ValidationError } from './errors';
+import { MeshGatewayMode } from './mesh-gateway-mode';
+import type { IMeshService } from './mesh-service';
+import type { IPartition } from './partition';
+import type { IClusterPeering } from './peering';
+import { addConnection, connectionsOf, ROLE } from './private/connections';
+import * as errors from './private/errors';
+import { describePartition, isEnterprise, namespaceArg, normalizeNamespace } from './private/scoping';
+import { assertDnsLabel } from './private/validate';
+
+/**
+ * Where an upstream points: a local service, a service of a cluster peer, or a service of another admin
+ * partition of the same cluster.
+ */
+export class UpstreamTarget {
+  /** A service in the caller's own partition (and, on Enterprise, optionally another namespace). */
+  public static service(serviceName: string, namespace?: string): UpstreamTarget {
+    return new UpstreamTarget(serviceName, undefined, undefined, namespace);
+  }
+
+  /**
+   * A service imported from a cluster peer. `peerName` is the *importing* partition's local name for the
+   * exporting cluster (it becomes `destination_peer`).
+   */
+  public static peerService(peerName: string, serviceName: string, namespace?: string): UpstreamTarget {
+    assertDnsLabel('peerName', peerName);
+    return new UpstreamTarget(serviceName, peerName, undefined, namespace);
+  }
+
+  /** A service of another admin partition of the same cluster (Enterprise). */
+  public static partitionService(partitionName: string, serviceName: string, namespace?: string): UpstreamTarget {
+    assertDnsLabel('partitionName', partitionName);
+    return new UpstreamTarget(serviceName, undefined, partitionName, namespace);
+  }
+
+  private constructor(
+    /** Destination service name. */
+    public readonly serviceName: string,
+    /** Destination peer (importing side's name for the exporter). */
+    public readonly peerName?: string,
+    /** Destination partition (same cluster, Enterprise). */
+    public readonly partitionName?: string,
+    /** Destination namespace (Enterprise). */
+    public readonly namespace?: string,
+  ) {
+    assertDnsLabel('serviceName', serviceName);
+    if (namespace !== undefined) assertDnsLabel('namespace', namespace);
+  }
+
+  /** True when the target is outside the caller's partition (a peer or another partition). */
+  public get isRemote(): boolean {
+    return this.peerName !== undefined || this.partitionName !== undefined;
+  }
+
+  /** @internal */
+  public _key(): string {
+    return `${this.peerName ?? ''}|${this.partitionName ?? ''}|${normalizeNamespace(this.namespace) ?? ''}|${this.serviceName}`;
+  }
+}
+
+/** Options for {@link MeshService.addUpstream}. */
+export interface UpstreamOptions {
+  /** What the upstream points at. */
+  readonly target: UpstreamTarget;
+  /** Port the sidecar listens on locally for this upstream; the app dials `localBindAddress:localBindPort`. */
+  readonly localBindPort: number;
+  /**
+   * Address the sidecar listens on for this upstream.
+   * @default "127.0.0.1"
+   */
+  readonly localBindAddress?: string;
+  /**
+   * Gateway mode of this upstream (`mesh_gateway.mode`).
+   * @default - for peers and partitions the cluster's meshGatewayMode is written; for local services nothing
+   */
+  readonly meshGatewayMode?: MeshGatewayMode;
+}
+
+/** One upstream of a sidecar, as rendered. */
+export interface MeshUpstream {
+  /** `destination_name`. */
+  readonly destinationName: string;
+  /** `destination_peer`: the importing partition's name for the exporter. */
+  readonly destinationPeer?: string;
+  /** `destination_partition` (same cluster, Enterprise). */
+  readonly destinationPartition?: string;
+  /** `destination_namespace`, only when not `default`. */
+  readonly destinationNamespace?: string;
+  /** `local_bind_address`. */
+  readonly localBindAddress: string;
+  /** `local_bind_port`. */
+  readonly localBindPort: number;
+  /** `mesh_gateway.mode`, when written. */
+  readonly meshGatewayMode?: MeshGatewayMode;
+}
+
+/** Options for {@link MeshService.connectTo}. */
+export interface ConnectionOptions {
+  /**
+   * The peering the call crosses; its two sides must be the caller's and the callee's partitions.
+   * @default - no peering: the callee is in the caller's own cluster (its own partition, or on Enterprise
+   * another partition of the same cluster)
+   */
+  readonly via?: IClusterPeering;
+  /** Port the caller's sidecar listens on locally for the callee. */
+  readonly localBindPort: number;
+  /**
+   * Address the caller's sidecar listens on for the callee.
+   * @default "127.0.0.1"
+   */
+  readonly localBindAddress?: string;
+  /**
+   * Gateway mode of the upstream. `LOCAL` needs a mesh gateway in the caller's partition.
+   * @default - the caller's cluster meshGatewayMode for calls across a peering or a partition; nothing for
+   * calls inside one partition
+   */
+  readonly meshGatewayMode?: MeshGatewayMode;
+  /**
+   * Description of the intention written for the callee.
+   * @default - "<caller> in <peer or partition> may call <callee> (cdktf-consul-peering)"
+   */
+  readonly description?: string;
+}
+
+/** What a connection crosses. */
+export enum ConnectionKind {
+  /** A cluster peering: upstream with `destination_peer`, export to a `Peer`, intention source with `Peer`. */
+  PEER = 'peer',
+  /**
+   * Two admin partitions of one Enterprise cluster: upstream with `destination_partition`, export to a
+   * `Partition`, intention source with `Partition`.
+   */
+  PARTITION = 'partition',
+  /** Nothing: both services are in one partition; upstream and intention only, no export. */
+  LOCAL = 'local',
+}
+
+/**
+ * "`caller` may call `callee`": one recorded call, made by {@link MeshService.connectTo}. Every document the
+ * call needs is derived from this one record at synth: the caller's upstream, the export of the callee to the
+ * caller's side (by the name the callee's partition uses for it), and the allowing intention source. The
+ * validations read the same record, so no decision is made twice.
+ */
+export class Connection {
+  /**
+   * Every connection that imports a service of `partition` (sorted by caller, then callee construct path).
+   */
+  public static into(partition: IPartition): readonly Connection[] {
+    return connectionsOf<Connection>(partition, ROLE.INTO_PARTITION);
+  }
+
+  /** The outbound connections of `service` (sorted by callee construct path). */
+  public static from(service: IMeshService): readonly Connection[] {
+    return connectionsOf<Connection>(service, ROLE.FROM_SERVICE);
+  }
+
+  /**
+   * Records `caller -> callee` (idempotent for the same options; throws on contradicting ones).
+   * @internal
+   */
+  public static _record(
+    caller: IMeshService,
+    callee: IMeshService,
+    options: ConnectionOptions,
+    check: (connection: Connection) => void,
+  ): Connection {
+    const connection = new Connection(caller, callee, options);
+    const existing = Connection.from(caller).find((c) => c.callee === callee);
+    if (existing) {
+      if (existing.sameAs(connection)) return existing;
+      throw new ValidationError(caller, {
+        prop: 'connectTo(target)',
+        value: callee.serviceName,
+        problem: `is already connected (${existing.describeOptions()}), with other options than now (${connection.describeOptions()})`,
+        fix: 'connect a caller to a callee once: use the same options or remove one call',
+      });
+    }
+    check(connection);
+    addConnection(caller, ROLE.FROM_SERVICE, connection);
+    addConnection(callee.partition, ROLE.INTO_PARTITION, connection);
+    return connection;
+  }
+
+  /** The calling service. */
+  public readonly caller: IMeshService;
+  /** The called service. */
+  public readonly callee: IMeshService;
+  /** The peering the call crosses, for {@link ConnectionKind.PEER}. */
+  public readonly via?: IClusterPeering;
+  /** What the call crosses. */
+  public readonly kind: ConnectionKind;
+  /**
+   * The caller's partition's local name for the callee's side (`destination_peer` of the upstream), for peers.
+   */
+  public readonly callerPeerName?: string;
+  /**
+   * The callee's partition's local name for the caller's side (the export's `Peer` consumer and the
+   * intention source's `Peer`), for peers.
+   */
+  public readonly calleePeerName?: string;
+  /** The caller's upstream for the callee. */
+  public readonly upstream: MeshUpstream;
+  /** Description of the intention. */
+  public readonly description: string;
+  /** Stable sort key: caller path, then callee path. */
+  public readonly key: string;
+
+  private constructor(caller: IMeshService, callee: IMeshService, options: ConnectionOptions) {
+    if (caller === callee) {
+      throw new ValidationError(caller, {
+        prop: 'connectTo(target)',
+        value: callee.serviceName,
+        problem: 'is the calling service itself',
+        fix: 'a service reaches itself without its sidecar: remove the call',
+      });
+    }
+    const via = options.via;
+    const from = caller.partition;
+    const to = callee.partition;
+    if (via) {
+      if (!via.involves(from) || !via.involves(to) || from === to) {
+        throw new ValidationError(caller, {
+          prop: 'connectTo(via)',
+          value: via.node.path,
+          problem:
+            `does not connect the caller's ${describePartition(from)} and the callee's ${describePartition(to)} ` +
+            `(it peers ${describePartition(via.acceptor)} and ${describePartition(via.dialer)})`,
+          fix:
+            from.cluster === to.cluster
+              ? 'both services are in one cluster: leave out via'
+              : 'pass the ClusterPeering between those two partitions',
+        });
+      }
+      this.kind = ConnectionKind.PEER;
+      this.callerPeerName = via.peerNameIn(from);
+      this.calleePeerName = via.peerNameIn(to);
+    } else if (from.cluster !== to.cluster) {
+      throw new ValidationError(caller, {
+        prop: 'connectTo(via)',
+        problem: `is missing: the caller is in ${describePartition(from)} and the callee "${callee.serviceName}" in ${describePartition(to)}`,
+        fix: 'services of two clusters talk across a peering: pass via: the ClusterPeering between those partitions',
+      });
+    } else {
+      this.kind = from === to ? ConnectionKind.LOCAL : ConnectionKind.PARTITION;
+    }
+    this.caller = caller;
+    this.callee = callee;
+    this.via = via;
+
+    const remote = this.kind !== ConnectionKind.LOCAL;
+    const mode = options.meshGatewayMode ?? (remote ? from.cluster.meshGatewayMode : undefined);
+    if (this.kind === ConnectionKind.PEER && mode === MeshGatewayMode.NONE) {
+      throw new ValidationError(caller, {
+        prop: 'meshGatewayMode',
+        value: mode,
+        problem: errors.modeNoneProblem(`connection "${caller.serviceName}" -> "${callee.serviceName}"`),
+        fix: errors.MODE_NONE_FIX,
+      });
+    }
+    const target =
+      this.kind === ConnectionKind.PEER
+        ? UpstreamTarget.peerService(this.callerPeerName!, callee.serviceName, callee.namespace)
+        : this.kind === ConnectionKind.PARTITION
+          ? UpstreamTarget.partitionService(to.partitionName, callee.serviceName, callee.namespace)
+          : UpstreamTarget.service(callee.serviceName, callee.namespace);
+    this.upstream = upstreamOf(target, options.localBindPort, options.localBindAddress ?? '127.0.0.1', mode);
+    const where =
+      this.kind === ConnectionKind.PEER ? ` in ${this.calleePeerName}` : this.kind === ConnectionKind.PARTITION ? ` in partition ${from.partitionName}` : '';
+    this.description = options.description ?? `${caller.serviceName}${where} may call ${callee.serviceName} (cdktf-consul-peering)`;
+    this.key = `${caller.node.path}\u0000${callee.node.path}`;
+  }
+
+  /** The consumer the callee's partition exports the callee to; none for calls inside one partition. */
+  public get exportConsumer(): ExportConsumer | undefined {
+    switch (this.kind) {
+      case ConnectionKind.PEER:
+        return ExportConsumer.peer(this.calleePeerName!);
+      case ConnectionKind.PARTITION:
+        return ExportConsumer.partition(this.caller.partition.partitionName);
+      default:
+        return undefined;
+    }
+  }
+
+  /** The source the callee's intentions allow. */
+  public get intentionSource(): IntentionSource {
+    const from = this.caller.partition;
+    // The source namespace is written explicitly on Enterprise, so the provider's read-back converges.
+    const namespace = namespaceArg(from, this.caller.namespace);
+    switch (this.kind) {
+      case ConnectionKind.PEER:
+        return IntentionSource.peerService(this.calleePeerName!, this.caller.serviceName, namespace);
+      case ConnectionKind.PARTITION:
+        return IntentionSource.partitionService(from.partitionName, this.caller.serviceName, namespace);
+      default:
+        return IntentionSource.service(this.caller.serviceName, isEnterprise(from.cluster) ? namespace : undefined);
+    }
+  }
+
+  private sameAs(other: Connection): boolean {
+    return (
+      other.via === this.via &&
+      other.description === this.description &&
+      JSON.stringify(other.upstream) === JSON.stringify(this.upstream)
+    );
+  }
+
+  private describeOptions(): string {
+    const u = this.upstream;
+    return `localBindPort ${u.localBindPort}${u.meshGatewayMode ? `, meshGatewayMode ${u.meshGatewayMode}` : ''}${this.via ? `, via ${this.via.node.path}` : ''}`;
+  }
+}
+
+/**
+ * An upstream from its target and options.
+ * @internal
+ */
+export function upstreamOf(target: UpstreamTarget, localBindPort: number, localBindAddress: string, mode?: MeshGatewayMode): MeshUpstream {
+  return {
+    destinationName: target.serviceName,
+    destinationPeer: target.peerName,
+    destinationPartition: target.partitionName,
+    destinationNamespace: normalizeNamespace(target.namespace),
+    localBindAddress,
+    localBindPort,
+    meshGatewayMode: mode,
+  };
+}
+
+/**
+ * The upstream in Consul's agent config-file form (snake_case).
+ * @internal
+ */
+export function renderUpstream(u: MeshUpstream): Record<string, unknown> {
+  const out: Record<string, unknown> = { destination_name: u.destinationName };
+  if (u.destinationPeer !== undefined) out.destination_peer = u.destinationPeer;
+  if (u.destinationPartition !== undefined) out.destination_partition = u.destinationPartition;
+  if (u.destinationNamespace !== undefined) out.destination_namespace = u.destinationNamespace;
+  out.local_bind_address = u.localBindAddress;
+  out.local_bind_port = u.localBindPort;
+  if (u.meshGatewayMode !== undefined) out.mesh_gateway = { mode: u.meshGatewayMode };
+  return out;
+}
+
+/**
+ * The upstream's key in a caller's list (its destination).
+ * @internal
+ */
+export function upstreamKey(u: MeshUpstream): string {
+  return `${u.destinationPeer ?? ''}|${u.destinationPartition ?? ''}|${u.destinationNamespace ?? ''}|${u.destinationName}`;
+}
+

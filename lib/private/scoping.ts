@@ -1,0 +1,64 @@
+import { ConsulEdition } from '../edition';
+import { ValidationError } from '../errors';
+import { IConstruct } from 'constructs';
+
+/*
+ * Edition and scoping rules: the one home of "is this Enterprise" and of which namespace and partition
+ * arguments a Consul resource gets. Every construct asks these helpers instead of repeating the conditions.
+ */
+
+/** Anything that knows its edition (a cluster). */
+export interface HasEdition {
+  readonly edition: ConsulEdition;
+}
+
+/** Anything that lives in a partition of a cluster. */
+export interface InPartition {
+  readonly cluster: HasEdition & { readonly datacenter: string };
+  readonly partitionName: string;
+  readonly isDefault: boolean;
+  readonly resourcePartition?: string;
+}
+
+/** True on Consul Enterprise. */
+export function isEnterprise(cluster: HasEdition): boolean {
+  return cluster.edition === ConsulEdition.ENTERPRISE;
+}
+
+/** The namespace as the library keeps it: `undefined` for the default namespace (`"default"` or unset). */
+export function normalizeNamespace(namespace?: string): string | undefined {
+  return namespace === undefined || namespace === 'default' ? undefined : namespace;
+}
+
+/**
+ * The `namespace` argument of a Consul resource in `partition`: not written on Community Edition; on
+ * Enterprise the namespace, `"default"` when none is given (written explicitly so plans converge).
+ */
+export function namespaceArg(partition: InPartition, namespace?: string): string | undefined {
+  return isEnterprise(partition.cluster) ? normalizeNamespace(namespace) ?? 'default' : undefined;
+}
+
+/**
+ * Throws a {@link ValidationError} when `cluster` is Community Edition: `prop` (with `value`) needs an
+ * Enterprise `feature`.
+ */
+export function requireEnterprise(
+  scope: IConstruct | undefined,
+  cluster: HasEdition & { readonly datacenter: string },
+  prop: string,
+  value: unknown,
+  feature: string,
+): void {
+  if (isEnterprise(cluster)) return;
+  throw new ValidationError(scope, {
+    prop,
+    value,
+    problem: `needs Consul Enterprise on cluster "${cluster.datacenter}" (${feature} are an Enterprise feature)`,
+    fix: 'set edition: ConsulEdition.ENTERPRISE on the cluster if it runs Enterprise, or remove it',
+  });
+}
+
+/** `partition "<name>" of cluster "<dc>"`, the way every message names a partition. */
+export function describePartition(partition: InPartition): string {
+  return `partition "${partition.partitionName}" of cluster "${partition.cluster.datacenter}"`;
+}
