@@ -7,7 +7,7 @@ import type { IPartition } from './partition';
 import type { IClusterPeering } from './peering';
 import { addConnection, connectionsOf, ROLE } from './private/connections';
 import * as errors from './private/errors';
-import { describePartition, isEnterprise, namespaceArg, normalizeNamespace } from './private/scoping';
+import { describePartition, namespaceArg, normalizeNamespace } from './private/scoping';
 import { assertDnsLabel } from './private/validate';
 
 /**
@@ -295,7 +295,7 @@ export class Connection {
       case ConnectionKind.PARTITION:
         return IntentionSource.partitionService(from.partitionName, this.caller.serviceName, namespace);
       default:
-        return IntentionSource.service(this.caller.serviceName, isEnterprise(from.cluster) ? namespace : undefined);
+        return IntentionSource.service(this.caller.serviceName, namespace);
     }
   }
 

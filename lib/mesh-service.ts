@@ -164,7 +164,7 @@ export class MeshService extends Construct implements IMeshService {
     }
     if (props.namespace !== undefined) {
       assertDnsLabel('namespace', props.namespace, this);
-      if (props.namespace !== 'default') requireEnterprise(this, cluster, 'namespace', props.namespace, 'namespaces');
+      if (normalizeNamespace(props.namespace) !== undefined) requireEnterprise(this, cluster, 'namespace', props.namespace, 'namespaces');
     }
     if (props.healthCheckHttpPath !== undefined && !props.healthCheckHttpPath.startsWith('/')) {
       throw new ValidationError(this, { prop: 'healthCheckHttpPath', value: props.healthCheckHttpPath, problem: 'must start with "/"', fix: 'start it with "/", e.g. "/health"' });

@@ -7,7 +7,7 @@ import type { IPartition } from '../partition';
 import { connectionsOf, ROLE } from '../private/connections';
 import { addDependsOn } from '../private/deps';
 import { KIND, register, registered } from '../private/registry';
-import { isEnterprise, namespaceArg, requireEnterprise } from '../private/scoping';
+import { isEnterprise, namespaceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
 import { assertDnsLabel, assertNotBlank, compareStrings } from '../private/validate';
 
 /** Which kind of consumer an {@link ExportConsumer} is. */
@@ -153,7 +153,7 @@ export class ExportedServices extends Construct {
     if (consumer.isEnterpriseOnly) {
       requireEnterprise(this, this.partition.cluster, `consumer ${consumer.kind}`, consumer.name, `exports to a ${consumer.kind.toLowerCase()}`);
     }
-    if (options.namespace !== undefined && options.namespace !== 'default') {
+    if (normalizeNamespace(options.namespace) !== undefined) {
       requireEnterprise(this, this.partition.cluster, 'namespace', options.namespace, 'namespaces');
     }
     record(this.exports, serviceName, namespaceArg(this.partition, options.namespace), consumer);

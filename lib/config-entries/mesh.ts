@@ -2,7 +2,6 @@ import * as configEntry from '@cdktf/provider-consul/lib/config-entry';
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IConsulCluster } from '../cluster';
-import { isEnterprise } from '../private/scoping';
 
 /**
  * Props of {@link MeshConfigEntry}.
@@ -48,7 +47,7 @@ export class MeshConfigEntry extends Construct {
     this.resource = new configEntry.ConfigEntry(this, 'Resource', {
       kind: 'mesh',
       name: 'mesh',
-      partition: isEnterprise(props.cluster) ? 'default' : undefined,
+      partition: props.cluster.defaultPartition.resourcePartition,
       configJson: Lazy.stringValue({ produce: () => JSON.stringify(this.toJson()) }),
       provider: props.cluster.provider,
     });

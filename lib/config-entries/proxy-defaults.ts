@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import type { IConsulCluster } from '../cluster';
 import { ValidationError } from '../errors';
 import { MeshGatewayMode } from '../mesh-gateway-mode';
-import { isEnterprise } from '../private/scoping';
 
 /**
  * Props of {@link ProxyDefaults}.
@@ -50,7 +49,7 @@ export class ProxyDefaults extends Construct {
     this.resource = new configEntry.ConfigEntry(this, 'Resource', {
       kind: 'proxy-defaults',
       name: 'global',
-      partition: isEnterprise(props.cluster) ? 'default' : undefined,
+      partition: props.cluster.defaultPartition.resourcePartition,
       configJson: Lazy.stringValue({ produce: () => JSON.stringify(this.toJson()) }),
       provider: props.cluster.provider,
     });

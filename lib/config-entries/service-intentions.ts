@@ -231,12 +231,11 @@ export class ServiceIntentions extends Construct {
   // A Lazy value bypasses the L1's camelCase-to-snake_case mapper, so this must produce Terraform's own
   // attribute names; every attribute of a source is a single word, so the two spellings coincide.
   private renderSources(): intentionsL1.ConfigEntryServiceIntentionsSources[] {
-    const enterprise = isEnterprise(this.partition.cluster);
     return this.intentionSources.map(({ source, action, description }) => ({
       name: source.serviceName,
       peer: source.peerName,
       partition: source.partitionName,
-      namespace: source.namespace ?? (enterprise ? 'default' : undefined),
+      namespace: namespaceArg(this.partition, source.namespace),
       action,
       description,
       precedence: ServiceIntentions.EXACT_PRECEDENCE,
