@@ -5,7 +5,7 @@ import { MeshGatewayMode } from './mesh-gateway-mode';
 import type { IMeshService } from './mesh-service';
 import type { IPartition } from './partition';
 import type { IClusterPeering } from './peering';
-import { addConnection, connectionsOf, ROLE } from './private/connections';
+import { KIND, register, registered } from './private/registry';
 import * as errors from './private/errors';
 import { describePartition, namespaceArg, normalizeNamespace } from './private/scoping';
 import { assertDnsLabel } from './private/validate';
@@ -148,12 +148,12 @@ export class Connection {
    * Every connection that imports a service of `partition` (sorted by caller, then callee construct path).
    */
   public static into(partition: IPartition): readonly Connection[] {
-    return connectionsOf<Connection>(partition, ROLE.INTO_PARTITION);
+    return registered<Connection>(partition, KIND.CONNECTION_INTO);
   }
 
   /** The outbound connections of `service` (sorted by callee construct path). */
   public static from(service: IMeshService): readonly Connection[] {
-    return connectionsOf<Connection>(service, ROLE.FROM_SERVICE);
+    return registered<Connection>(service, KIND.CONNECTION_FROM);
   }
 
   /**
@@ -178,8 +178,8 @@ export class Connection {
       });
     }
     check(connection);
-    addConnection(caller, ROLE.FROM_SERVICE, connection);
-    addConnection(callee.partition, ROLE.INTO_PARTITION, connection);
+    register(caller, KIND.CONNECTION_FROM, connection, byKey);
+    register(callee.partition, KIND.CONNECTION_INTO, connection, byKey);
     return connection;
   }
 
@@ -312,6 +312,8 @@ export class Connection {
     return `localBindPort ${u.localBindPort}${u.meshGatewayMode ? `, meshGatewayMode ${u.meshGatewayMode}` : ''}${this.via ? `, via ${this.via.node.path}` : ''}`;
   }
 }
+
+const byKey = (c: Connection): string => c.key;
 
 /**
  * An upstream from its target and options.

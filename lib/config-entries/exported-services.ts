@@ -1,10 +1,10 @@
 import * as configEntry from '@cdktf/provider-consul/lib/config-entry';
-import { Lazy, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { renderedConfigEntry } from '../private/config-entry';
 import type { Connection } from '../connection';
 import { ValidationError } from '../errors';
 import type { IPartition } from '../partition';
-import { connectionsOf, ROLE } from '../private/connections';
 import { addDependsOn } from '../private/deps';
 import { KIND, register, registered } from '../private/registry';
 import { isEnterprise, namespaceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
@@ -129,12 +129,12 @@ export class ExportedServices extends Construct {
     this.partition = partition;
     const enterprise = isEnterprise(partition.cluster);
     this.entryName = enterprise ? partition.partitionName : 'default';
-    this.resource = new configEntry.ConfigEntry(this, 'Resource', {
+    this.resource = renderedConfigEntry(this, {
       kind: 'exported-services',
       name: this.entryName,
       partition: enterprise ? this.entryName : undefined,
-      configJson: Lazy.stringValue({ produce: () => JSON.stringify(this.toJson()) }),
       provider: partition.cluster.provider,
+      render: () => this.toJson(),
     });
     if (partition.node.defaultChild !== undefined && !partition.isDefault) {
       addDependsOn(this.resource, partition.node.defaultChild as any);
@@ -166,7 +166,7 @@ export class ExportedServices extends Construct {
   public get exportedServices(): ExportedService[] {
     const all = new Map<string, ExportRecord>();
     for (const [key, e] of this.exports) all.set(key, { ...e, consumers: new Map(e.consumers) });
-    for (const c of connectionsOf<Connection>(this.partition, ROLE.INTO_PARTITION)) {
+    for (const c of registered<Connection>(this.partition, KIND.CONNECTION_INTO)) {
       const consumer = c.exportConsumer;
       if (consumer) record(all, c.callee.serviceName, namespaceArg(this.partition, c.callee.namespace), consumer);
     }

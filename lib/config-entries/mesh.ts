@@ -1,6 +1,6 @@
 import * as configEntry from '@cdktf/provider-consul/lib/config-entry';
-import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
+import { clusterConfigEntry } from '../private/config-entry';
 import type { IConsulCluster } from '../cluster';
 
 /**
@@ -44,13 +44,7 @@ export class MeshConfigEntry extends Construct {
   public constructor(scope: Construct, id: string, props: MeshConfigEntryProps) {
     super(scope, id);
     this.props = props;
-    this.resource = new configEntry.ConfigEntry(this, 'Resource', {
-      kind: 'mesh',
-      name: 'mesh',
-      partition: props.cluster.defaultPartition.resourcePartition,
-      configJson: Lazy.stringValue({ produce: () => JSON.stringify(this.toJson()) }),
-      provider: props.cluster.provider,
-    });
+    this.resource = clusterConfigEntry(this, props.cluster, 'mesh', 'mesh', () => this.toJson());
   }
 
   /** Whether peering control-plane traffic goes through mesh gateways (read at synth). */

@@ -1,6 +1,7 @@
 import * as configEntry from '@cdktf/provider-consul/lib/config-entry';
-import { Lazy, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { clusterConfigEntry } from '../private/config-entry';
 import type { IConsulCluster } from '../cluster';
 import { ValidationError } from '../errors';
 import { MeshGatewayMode } from '../mesh-gateway-mode';
@@ -46,13 +47,7 @@ export class ProxyDefaults extends Construct {
     }
     this.meshGatewayMode = props.meshGatewayMode;
     this.protocol = props.protocol;
-    this.resource = new configEntry.ConfigEntry(this, 'Resource', {
-      kind: 'proxy-defaults',
-      name: 'global',
-      partition: props.cluster.defaultPartition.resourcePartition,
-      configJson: Lazy.stringValue({ produce: () => JSON.stringify(this.toJson()) }),
-      provider: props.cluster.provider,
-    });
+    this.resource = clusterConfigEntry(this, props.cluster, 'proxy-defaults', 'global', () => this.toJson());
   }
 
   /** The entry body as the Consul API returns it (without Kind, Name, Partition, Namespace). */

@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import type { Connection } from '../connection';
 import { ValidationError } from '../errors';
 import type { IPartition } from '../partition';
-import { connectionsOf, ROLE } from '../private/connections';
 import { isEnterprise, namespaceArg, normalizeNamespace } from '../private/scoping';
 import { KIND, register, registered } from '../private/registry';
 import { assertDnsLabel, compareStrings } from '../private/validate';
@@ -173,7 +172,7 @@ export class ServiceIntentions extends Construct {
 
   /** The connections that this entry allows (the callers of its destination). */
   private connections(): Connection[] {
-    return connectionsOf<Connection>(this.partition, ROLE.INTO_PARTITION).filter(
+    return registered<Connection>(this.partition, KIND.CONNECTION_INTO).filter(
       (c) => c.callee.serviceName === this.destinationName && c.callee.namespace === this.namespace,
     );
   }

@@ -2,20 +2,28 @@ import { IConstruct } from 'constructs';
 import { compareStrings } from './validate';
 
 /**
- * App-wide bookkeeping for cross-object lookups. Keyed by construct (never by name), so lookups are
- * independent of call order; every list is read sorted by construct path. The sorted order is cached per
- * list and dropped when the list changes, so a lookup costs a copy-free read, not a sort.
+ * App-wide bookkeeping for cross-object lookups. Keyed by owner construct (never by name), so lookups are
+ * independent of call order; every list is read sorted by a stable key (the construct path, or the key a
+ * kind gives its items). The sorted order is cached per list and dropped when the list changes, so a
+ * lookup is a read, not a sort.
  */
 interface Entry {
-  readonly items: IConstruct[];
-  readonly members: Set<IConstruct>;
-  sorted?: IConstruct[];
+  readonly items: unknown[];
+  readonly members: Set<unknown>;
+  readonly sortKey: (item: any) => string;
+  sorted?: unknown[];
 }
 
 const byScope = new WeakMap<IConstruct, Map<string, Entry>>();
 
-/** Remembers `item` under `kind` on `owner` (a partition, a cluster or the app root). Idempotent. */
-export function register(owner: IConstruct, kind: string, item: IConstruct): void {
+const pathOf = (item: IConstruct): string => item.node.path;
+
+/**
+ * Remembers `item` under `kind` on `owner` (a partition, a cluster, a service, a stack or the app root).
+ * Idempotent. Items of a kind are read sorted by `sortKey` (the construct path unless given; one kind
+ * always uses one key).
+ */
+export function register<T>(owner: IConstruct, kind: string, item: T, sortKey: (item: T) => string = pathOf as any): void {
   let kinds = byScope.get(owner);
   if (!kinds) {
     kinds = new Map();
@@ -23,7 +31,7 @@ export function register(owner: IConstruct, kind: string, item: IConstruct): voi
   }
   let entry = kinds.get(kind);
   if (!entry) {
-    entry = { items: [], members: new Set() };
+    entry = { items: [], members: new Set(), sortKey };
     kinds.set(kind, entry);
   }
   if (entry.members.has(item)) return;
@@ -32,18 +40,18 @@ export function register(owner: IConstruct, kind: string, item: IConstruct): voi
   entry.sorted = undefined;
 }
 
-const EMPTY: readonly IConstruct[] = Object.freeze([]);
+const EMPTY: readonly unknown[] = Object.freeze([]);
 
-/** What was registered under `kind` on `owner`, sorted by construct path. Read-only: do not modify. */
-export function registered<T extends IConstruct>(owner: IConstruct, kind: string): readonly T[] {
+/** What was registered under `kind` on `owner`, sorted. Read-only: do not modify. */
+export function registered<T>(owner: IConstruct, kind: string): readonly T[] {
   const entry = byScope.get(owner)?.get(kind);
-  if (!entry) return EMPTY as unknown as readonly T[];
+  if (!entry) return EMPTY as readonly T[];
   if (!entry.sorted) {
-    const keyed = entry.items.map((item) => ({ item, path: item.node.path }));
-    keyed.sort((a, b) => compareStrings(a.path, b.path));
+    const keyed = entry.items.map((item) => ({ item, key: entry.sortKey(item) }));
+    keyed.sort((a, b) => compareStrings(a.key, b.key));
     entry.sorted = keyed.map((k) => k.item);
   }
-  return entry.sorted as unknown as readonly T[];
+  return entry.sorted as readonly T[];
 }
 
 /** Registry kinds. */
@@ -56,4 +64,8 @@ export const KIND = {
   INTENTIONS: 'intentions',
   CLUSTER: 'cluster',
   DOCKER_HOST: 'docker-host',
+  /** On the callee's partition: every connection that imports one of its services (key: caller, callee). */
+  CONNECTION_INTO: 'connection-into',
+  /** On the caller service: its outbound connections (key: caller, callee). */
+  CONNECTION_FROM: 'connection-from',
 } as const;
