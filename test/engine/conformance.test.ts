@@ -3,12 +3,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { ClusterPeering, ConsulCluster, ConsulEdition } from '../../lib';
 import {
   CONFORMANCE_SUMMARY,
   collectServiceDefinitions,
   conformanceBinary,
   runConformance,
+  synthesizedStackFiles,
   synthesizeExample,
+  writeServiceDefinitions,
 } from './conformance';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'conformance');
@@ -162,4 +165,32 @@ describe('every example', () => {
     console.log(result.stdout.trim());
     fs.rmSync(work, { recursive: true, force: true });
   }, 600_000);
+});
+
+describe('connections on Enterprise', () => {
+  test('a partition-to-partition call and a peering between non-default partitions decode strictly', () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-connections-'));
+    const app = new App({ outdir: path.join(work, 'cdktf.out') });
+    const stack = new TerraformStack(app, 'enterprise');
+    const dc1 = new ConsulCluster(stack, 'Dc1', { datacenter: 'dc1', address: '127.0.0.1:8500', edition: ConsulEdition.ENTERPRISE });
+    const dc2 = new ConsulCluster(stack, 'Dc2', { datacenter: 'dc2', address: '127.0.0.1:9500', edition: ConsulEdition.ENTERPRISE });
+    const ap1 = dc1.addPartition('ap1');
+    const ap2 = dc2.addPartition('ap2');
+    let n = 10;
+    for (const p of [dc1.defaultPartition, ap1, dc2.defaultPartition, ap2]) {
+      p.addMeshGateway('Gateway', { lanAddress: `10.11.0.${n}`, wanAddress: `10.10.0.${n++}` });
+    }
+    const peering = new ClusterPeering(stack, 'Ap2Ap1', { acceptor: ap2, dialer: ap1 });
+    const web = dc1.defaultPartition.addService('Web', { port: 9090 });
+    const api = ap1.addService('Api', { port: 8080 });
+    const db = ap2.addService('Db', { port: 5432, namespace: 'data' });
+    web.connectTo(api, { localBindPort: 9191 });
+    api.connectTo(db, { via: peering, localBindPort: 15432 });
+    app.synth();
+    const result = runConformance(synthesizedStackFiles(app.outdir), writeServiceDefinitions(app, path.join(work, 'service-definitions')));
+    if (!result.ok) throw new Error(`Consul conformance failed (inputs kept in ${work}):\n${result.stderr}`);
+    // mesh + proxy-defaults per cluster, and the exported-services entries of ap1 (to partition default) and ap2 (to peer).
+    expect(result.stdout).toBe('consul conformance: decoded 6 config entries, 7 service definitions, 4 ACL documents\n');
+    fs.rmSync(work, { recursive: true, force: true });
+  });
 });
