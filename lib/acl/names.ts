@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
 import { Token } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { ValidationError } from '../errors';
 
 /*
  * Name rules shared by the ACL constructs. Not exported from lib/acl/index.ts.
@@ -40,20 +42,22 @@ export function nameFromPath(path: string, maxLength: number, fallback: string):
   return `${name.slice(0, maxLength - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
 
-/** Throws unless `name` is a valid Consul ACL policy name (tokens pass). */
-export function assertPolicyName(prop: string, name: string): void {
+/** Throws a {@link ValidationError} unless `name` is a valid Consul ACL policy name (tokens pass). */
+export function assertPolicyName(prop: string, name: string, scope?: IConstruct): void {
   if (Token.isUnresolved(name)) return;
   if (!POLICY_NAME.test(name)) {
     const suggestion = name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, MAX_POLICY_NAME) || 'policy';
-    throw new Error(
-      `${prop} ${JSON.stringify(name)} is not a valid Consul policy name; use 1-128 letters, digits, "-" and "_" ` +
-        `(e.g. ${JSON.stringify(suggestion)})`,
-    );
+    throw new ValidationError(scope, {
+      prop,
+      value: name,
+      problem: 'is not a valid Consul policy name',
+      fix: `use 1-128 letters, digits, "-" and "_" (e.g. ${JSON.stringify(suggestion)})`,
+    });
   }
 }
 
-/** Throws unless `name` is a valid service-/node-identity name (tokens pass). */
-export function assertIdentityName(prop: string, name: string): void {
+/** Throws a {@link ValidationError} unless `name` is a valid service-/node-identity name (tokens pass). */
+export function assertIdentityName(prop: string, name: string, scope?: IConstruct): void {
   if (Token.isUnresolved(name)) return;
   if (name.length > IDENTITY_NAME_MAX || !IDENTITY_NAME.test(name)) {
     const suggestion =
@@ -62,21 +66,27 @@ export function assertIdentityName(prop: string, name: string): void {
         .replace(/[^a-z0-9_-]+/g, '-')
         .replace(/^[-_]+|[-_]+$/g, '')
         .slice(0, IDENTITY_NAME_MAX) || 'name';
-    throw new Error(
-      `${prop} ${JSON.stringify(name)} is not a valid identity name; use 1-256 lower-case letters, digits, "-" and "_", ` +
-        `starting and ending with a letter or digit (e.g. ${JSON.stringify(suggestion)})`,
-    );
+    throw new ValidationError(scope, {
+      prop,
+      value: name,
+      problem: 'is not a valid identity name',
+      fix:
+        'use 1-256 lower-case letters, digits, "-" and "_", starting and ending with a letter or digit ' +
+        `(e.g. ${JSON.stringify(suggestion)})`,
+    });
   }
 }
 
-/** Throws unless `dc` is a valid datacenter name (tokens pass). */
-export function assertDatacenter(prop: string, dc: string): void {
+/** Throws a {@link ValidationError} unless `dc` is a valid datacenter name (tokens pass). */
+export function assertDatacenter(prop: string, dc: string, scope?: IConstruct): void {
   if (Token.isUnresolved(dc)) return;
   if (!DATACENTER.test(dc)) {
     const suggestion = dc.toLowerCase().replace(/[^a-z0-9_-]+/g, '-') || 'dc1';
-    throw new Error(
-      `${prop} ${JSON.stringify(dc)} is not a valid datacenter name; use lower-case letters, digits, "-" and "_" ` +
-        `(e.g. ${JSON.stringify(suggestion)})`,
-    );
+    throw new ValidationError(scope, {
+      prop,
+      value: dc,
+      problem: 'is not a valid datacenter name',
+      fix: `use lower-case letters, digits, "-" and "_" (e.g. ${JSON.stringify(suggestion)})`,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { Token } from 'cdktf';
+import { ValidationError, ValidationProblem } from '../errors';
 
 /**
  * Access level (Consul calls it the policy disposition) of one ACL rule.
@@ -112,15 +113,14 @@ function scopeKey(kind: string, label: string): string {
   return `${kind}\u0000${label}`;
 }
 
-function describeRule(resource: string, segment: string | undefined): string {
-  return segment === undefined ? resource : `${resource} ${JSON.stringify(segment)}`;
-}
-
 function assertAccess(method: string, prop: string, value: AccessLevel): void {
   if (!ACCESS_VALUES.has(value)) {
-    throw new Error(
-      `${method}: ${prop} ${JSON.stringify(value)} is not an access level; use AccessLevel.READ, AccessLevel.WRITE or AccessLevel.DENY`,
-    );
+    throw new ValidationError(undefined, {
+      prop: `${method}(${prop})`,
+      value,
+      problem: 'is not an access level',
+      fix: 'use AccessLevel.READ, AccessLevel.WRITE or AccessLevel.DENY',
+    });
   }
 }
 
@@ -138,15 +138,19 @@ function assertRuleLabel(method: string, prop: string, value: string, isPrefix: 
   if (Token.isUnresolved(value)) return;
   if (!isPrefix && value.length === 0) {
     const prefixMethod = method.replace(/Rule$/, 'PrefixRule');
-    throw new Error(
-      `${method}: ${prop} must not be empty; give the exact name, or use ${prefixMethod}('', ...) to match every name`,
-    );
+    throw new ValidationError(undefined, {
+      prop: `${method}(${prop})`,
+      problem: 'must not be empty',
+      fix: `give the exact name, or use ${prefixMethod}('', ...) to match every name`,
+    });
   }
   if (!(isPrefix ? RULE_PREFIX : RULE_LABEL).test(value)) {
-    throw new Error(
-      `${method}: ${prop} ${JSON.stringify(value)} contains characters Consul names do not allow; ` +
-        `use letters, digits, "-", "_" and "." (e.g. ${JSON.stringify(suggest(value, true))})`,
-    );
+    throw new ValidationError(undefined, {
+      prop: `${method}(${prop})`,
+      value,
+      problem: 'contains characters Consul names do not allow',
+      fix: `use letters, digits, "-", "_" and "." (e.g. ${JSON.stringify(suggest(value, true))})`,
+    });
   }
 }
 
@@ -155,13 +159,15 @@ function assertScopeLabel(method: string, prop: string, value: string, isPrefix:
   const ok = isPrefix ? SCOPE_PREFIX.test(value) : SCOPE_LABEL.test(value);
   if (!ok) {
     const what = method.startsWith('partition') ? 'partition' : 'namespace';
-    throw new Error(
-      isPrefix
-        ? `${method}: ${prop} ${JSON.stringify(value)} is not a valid ${what} name prefix; use letters, digits and "-" ` +
-            `(at most 63 characters; '' matches every ${what}), e.g. ${JSON.stringify(suggest(value, false))}`
-        : `${method}: ${prop} ${JSON.stringify(value)} is not a valid ${what} name; use a DNS label: letters, digits and "-", ` +
-            `1-63 characters, not starting or ending with "-" (e.g. ${JSON.stringify(suggest(value, false))})`,
-    );
+    const example = JSON.stringify(suggest(value, false));
+    throw new ValidationError(undefined, {
+      prop: `${method}(${prop})`,
+      value,
+      problem: isPrefix ? `is not a valid ${what} name prefix` : `is not a valid ${what} name`,
+      fix: isPrefix
+        ? `use letters, digits and "-" (at most 63 characters; '' matches every ${what}), e.g. ${example}`
+        : `use a DNS label: letters, digits and "-", 1-63 characters, not starting or ending with "-" (e.g. ${example})`,
+    });
   }
 }
 
@@ -387,18 +393,22 @@ export class AclRuleScope {
   private scope(method: string, prop: string, kind: string, label: string, isPrefix: boolean): AclRuleScope {
     const isPartitionKind = kind === PARTITION || kind === PARTITION_PREFIX;
     if (this.isNamespace) {
-      throw new Error(
-        `${method}(${JSON.stringify(label)}) cannot be used ${this.where()}: nothing nests inside a namespace block; ` +
-          (isPartitionKind
-            ? `call ${method}() on the AclPolicyDocument itself`
-            : `call ${method}() on the document or on a partition scope`),
-      );
+      throw new ValidationError(undefined, {
+        prop: `${method}(${prop})`,
+        value: label,
+        problem: `cannot be used ${this.where()}: nothing nests inside a namespace block`,
+        fix: isPartitionKind
+          ? `call ${method}() on the AclPolicyDocument itself`
+          : `call ${method}() on the document or on a partition scope`,
+      });
     }
     if (isPartitionKind && this.isPartition) {
-      throw new Error(
-        `${method}(${JSON.stringify(label)}) cannot be used ${this.where()}: a partition block cannot contain another ` +
-          `partition block; call ${method}() on the AclPolicyDocument itself`,
-      );
+      throw new ValidationError(undefined, {
+        prop: `${method}(${prop})`,
+        value: label,
+        problem: `cannot be used ${this.where()}: a partition block cannot contain another partition block`,
+        fix: `call ${method}() on the AclPolicyDocument itself`,
+      });
     }
     assertScopeLabel(method, prop, label, isPrefix);
     const key = scopeKey(kind, label);
@@ -424,44 +434,54 @@ export class AclRuleScope {
   ): void {
     assertRuleLabel(method, prop, segment, isPrefix);
     assertAccess(method, 'access', access);
-    if (intentions !== undefined) assertAccess(method, 'intentions', intentions);
+    if (intentions !== undefined) assertAccess(method, 'options.intentions', intentions);
     this.putRule({ resource, segment, access, intentions });
   }
 
   private addLabelless(method: string, resource: string, access: AccessLevel): void {
     assertAccess(method, 'access', access);
     if (this.isNamespace && PARTITION_LEVEL.has(resource)) {
-      throw new Error(
-        `${method}: a ${resource} rule cannot be used ${this.where()}; ${resource} rules are partition-scoped: add it ` +
-          `to the partition scope or to the document (top level) instead`,
-      );
+      throw new ValidationError(undefined, {
+        prop: `${method}()`,
+        problem: `cannot be used ${this.where()}: ${resource} rules are partition-scoped`,
+        fix: `add the ${resource} rule to the partition scope or to the document (top level) instead`,
+      });
     }
     this.putRule({ resource, access });
   }
 
-  /** The conflict message if `rule` cannot merge into this scope, else undefined. */
-  private conflict(rule: RuleEntry): string | undefined {
+  /**
+   * The conflict if `rule` cannot merge into this scope, else undefined. The subject is the rule in Consul's
+   * form (`service "web"`, `mesh`): the rule may come from an `add…Rule` call, a merged document or a grant.
+   */
+  private conflict(rule: RuleEntry): ValidationProblem | undefined {
     const existing = this.rules.get(ruleKey(rule.resource, rule.segment));
     if (!existing) return undefined;
-    const what = `${describeRule(rule.resource, rule.segment)}${this.kind === ROOT ? '' : ` in ${this.scopePath}`}`;
+    const where = this.kind === ROOT ? '' : `in ${this.scopePath} `;
+    const fix = 'remove one of them ("deny" cannot be combined with "read"/"write" on the same rule)';
     if (mergeAccess(existing.access, rule.access) === null) {
-      return (
-        `conflicting rules for ${what}: ${JSON.stringify(existing.access)} and ${JSON.stringify(rule.access)}; ` +
-        `"deny" cannot be combined with "read"/"write" on the same rule; remove one of them`
-      );
+      return {
+        prop: rule.resource,
+        value: rule.segment,
+        problem: `${where}has conflicting rules: ${JSON.stringify(existing.access)} and ${JSON.stringify(rule.access)}`,
+        fix,
+      };
     }
     if (mergeAccess(existing.intentions, rule.intentions) === null) {
-      return (
-        `conflicting intentions for ${what}: ${JSON.stringify(existing.intentions)} and ${JSON.stringify(rule.intentions)}; ` +
-        `"deny" cannot be combined with "read"/"write" on the same rule; remove one of them`
-      );
+      return {
+        prop: rule.resource,
+        value: rule.segment,
+        problem:
+          `${where}has conflicting intentions: ${JSON.stringify(existing.intentions)} and ${JSON.stringify(rule.intentions)}`,
+        fix,
+      };
     }
     return undefined;
   }
 
   private putRule(rule: RuleEntry): void {
-    const message = this.conflict(rule);
-    if (message) throw new Error(message);
+    const conflict = this.conflict(rule);
+    if (conflict) throw new ValidationError(undefined, conflict);
     const key = ruleKey(rule.resource, rule.segment);
     const existing = this.rules.get(key);
     if (!existing) {
@@ -473,12 +493,12 @@ export class AclRuleScope {
     if (intentions) existing.intentions = intentions;
   }
 
-  /** Every conflict message merging `other` (and its children) into this scope would raise. */
-  private mergeConflicts(other: AclRuleScope): string[] {
-    const out: string[] = [];
+  /** Every conflict merging `other` (and its children) into this scope would raise. */
+  private mergeConflicts(other: AclRuleScope): ValidationProblem[] {
+    const out: ValidationProblem[] = [];
     for (const rule of other.rules.values()) {
-      const message = this.conflict(rule);
-      if (message) out.push(message);
+      const conflict = this.conflict(rule);
+      if (conflict) out.push(conflict);
     }
     for (const [key, otherChild] of other.children) {
       const mine = this.children.get(key);
@@ -546,7 +566,7 @@ export class AclRuleScope {
    */
   protected _merge(other: AclRuleScope): void {
     const conflicts = this.mergeConflicts(other);
-    if (conflicts.length > 0) throw new Error(conflicts[0]);
+    if (conflicts.length > 0) throw new ValidationError(undefined, conflicts[0]);
     if (other === this) return;
     this.mergeFrom(other);
   }
@@ -643,39 +663,63 @@ export class AclPolicyDocument extends AclRuleScope {
   }
 
   /**
-   * `validate()` with the least-privilege findings optionally left out.
+   * `validate()` with the least-privilege findings optionally left out. `owner` (e.g. `AclPolicy "ops"`)
+   * is named in each message.
    * @internal
    */
-  public _validate(allowBroadPrivileges: boolean): string[] {
+  public _validate(allowBroadPrivileges: boolean, owner?: string): string[] {
     const statements = this._statements();
     if (statements.length === 0) {
       return [
-        'the policy document has no rules; add at least one rule (e.g. addServicePrefixRule("", AccessLevel.READ)) ' +
-          'or remove the policy',
+        ValidationError.message({
+          prop: 'document',
+          problem: `${owner ? `of ${owner} ` : ''}has no rules`,
+          fix: 'add at least one rule (e.g. addServicePrefixRule("", AccessLevel.READ)) or remove the policy',
+        }),
       ];
     }
     if (allowBroadPrivileges) return [];
     const out: string[] = [];
+    const fix = 'name the resources it needs instead, or set allowBroadPrivileges on the AclPolicy if this is intended';
     for (const s of statements) {
-      const where = s.scope === '' ? '' : ` in ${s.scope}`;
-      const hint = 'name the resources it needs instead, or set allowBroadPrivileges on the AclPolicy if this is intended';
+      // `in partition "ap1" of AclPolicy "ops" `, `in AclPolicy "ops" `, or nothing.
+      const scope = s.scope === '' ? '' : `in ${s.scope} `;
+      const where = owner ? `${scope}${scope ? 'of' : 'in'} ${owner} ` : scope;
       if (s.resource.endsWith('_prefix') && s.segment === '') {
         const thing = s.resource.replace(/_prefix$/, '');
         if (s.access === AccessLevel.WRITE) {
           out.push(
-            `${s.resource} ""${where} grants write on every ${thing}; ${hint} (least privilege)`,
+            ValidationError.message({
+              prop: s.resource,
+              value: s.segment,
+              problem: `${where}grants write on every ${thing} (least privilege)`,
+              fix,
+            }),
           );
         }
         if (s.intentions === AccessLevel.WRITE) {
           out.push(
-            `${s.resource} ""${where} grants intentions write on every ${thing}; ${hint} (least privilege)`,
+            ValidationError.message({
+              prop: s.resource,
+              value: s.segment,
+              problem: `${where}grants intentions write on every ${thing} (least privilege)`,
+              fix,
+            }),
           );
         }
       }
       if ((s.resource === 'acl' || s.resource === 'operator') && s.access === AccessLevel.WRITE) {
         out.push(
-          `${s.resource} = "write"${where} ${s.resource === 'acl' ? 'can create any token (privilege escalation)' : 'grants cluster-wide operator access'}; ` +
-            `use "read" or drop the rule, or set allowBroadPrivileges on the AclPolicy for a bootstrap/operator token (least privilege)`,
+          ValidationError.message({
+            prop: s.resource,
+            value: s.access,
+            problem:
+              where +
+              (s.resource === 'acl'
+                ? 'can create any token (privilege escalation, least privilege)'
+                : 'grants cluster-wide operator access (least privilege)'),
+            fix: 'use "read" or drop the rule, or set allowBroadPrivileges on the AclPolicy for a bootstrap/operator token',
+          }),
         );
       }
     }

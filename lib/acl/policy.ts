@@ -1,6 +1,7 @@
 import * as aclPolicy from '@cdktf/provider-consul/lib/acl-policy';
 import { Lazy, TerraformProvider, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { ValidationError } from '../errors';
 import { assertPolicyName, MAX_POLICY_NAME, nameFromPath } from './names';
 import { AclPolicyDocument } from './policy-document';
 
@@ -102,7 +103,6 @@ export class AclPolicy extends Construct implements IAclPolicy {
    * @param policyName the existing policy's name
    */
   public static fromPolicyName(scope: Construct, id: string, policyName: string): IAclPolicy {
-    assertPolicyName('policyName', policyName);
     return new ImportedAclPolicy(scope, id, policyName);
   }
 
@@ -118,7 +118,7 @@ export class AclPolicy extends Construct implements IAclPolicy {
   public constructor(scope: Construct, id: string, props: AclPolicyProps = {}) {
     super(scope, id);
     const name = props.policyName ?? nameFromPath(this.node.path, MAX_POLICY_NAME, 'policy');
-    assertPolicyName('policyName', name);
+    assertPolicyName('policyName', name, this);
     this.document = props.document ?? new AclPolicyDocument();
     const allowBroad = props.allowBroadPrivileges ?? false;
 
@@ -134,10 +134,9 @@ export class AclPolicy extends Construct implements IAclPolicy {
     this.aclPolicyName = this.resource.name;
     this.aclPolicyId = this.resource.id;
 
-    const label = Token.isUnresolved(name) ? `AclPolicy at ${this.node.path}` : `AclPolicy "${name}"`;
-    this.node.addValidation({
-      validate: () => this.document._validate(allowBroad).map((m) => `${label}: ${m}`),
-    });
+    // cdktf prefixes the construct path; a literal name is worth naming too (it need not match the path).
+    const owner = Token.isUnresolved(name) ? undefined : `AclPolicy ${JSON.stringify(name)}`;
+    this.node.addValidation({ validate: () => this.document._validate(allowBroad, owner) });
   }
 }
 
@@ -146,14 +145,17 @@ class ImportedAclPolicy extends Construct implements IAclPolicy {
 
   public constructor(scope: Construct, id: string, policyName: string) {
     super(scope, id);
+    assertPolicyName('policyName', policyName, this);
     this.aclPolicyName = policyName;
   }
 
   public get aclPolicyId(): string {
-    throw new Error(
-      `aclPolicyId of the imported policy ${JSON.stringify(this.aclPolicyName)} (${this.node.path}) is not known: ` +
-        'AclPolicy.fromPolicyName() only knows the name; link it by aclPolicyName (tokens do), or read the ID with ' +
-        'the consul_acl_policy data source',
-    );
+    throw new ValidationError(this, {
+      prop: 'aclPolicyId',
+      problem:
+        `of the imported policy ${JSON.stringify(this.aclPolicyName)} is not known: ` +
+        'AclPolicy.fromPolicyName() only knows the name',
+      fix: 'link it by aclPolicyName (tokens do), or read the ID with the consul_acl_policy data source',
+    });
   }
 }

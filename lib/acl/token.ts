@@ -167,7 +167,7 @@ export class AclToken extends Construct implements IAclGrantee {
   public constructor(scope: Construct, id: string, props: AclTokenProps = {}) {
     super(scope, id);
     this.props = props;
-    if (props.policyName !== undefined) assertPolicyName('policyName', props.policyName);
+    if (props.policyName !== undefined) assertPolicyName('policyName', props.policyName, this);
     for (const p of props.policies ?? []) this.addPolicy(p);
     for (const s of props.serviceIdentities ?? []) this.addServiceIdentity(s);
     for (const n of props.nodeIdentities ?? []) this.addNodeIdentity(n);
@@ -227,7 +227,7 @@ export class AclToken extends Construct implements IAclGrantee {
    * @see https://developer.hashicorp.com/consul/docs/secure/acl/token#service-identities
    */
   public addServiceIdentity(serviceName: string): void {
-    assertIdentityName('serviceName', serviceName);
+    assertIdentityName('serviceName', serviceName, this);
     if (!this.services.includes(serviceName)) this.services.push(serviceName);
   }
 
@@ -237,8 +237,8 @@ export class AclToken extends Construct implements IAclGrantee {
    * @see https://developer.hashicorp.com/consul/docs/secure/acl/token#node-identities
    */
   public addNodeIdentity(identity: AclNodeIdentity): void {
-    assertIdentityName('nodeName', identity.nodeName);
-    assertDatacenter('datacenter', identity.datacenter);
+    assertIdentityName('nodeName', identity.nodeName, this);
+    assertDatacenter('datacenter', identity.datacenter, this);
     const exists = this.nodes.some((n) => n.nodeName === identity.nodeName && n.datacenter === identity.datacenter);
     if (!exists) this.nodes.push({ nodeName: identity.nodeName, datacenter: identity.datacenter });
   }

@@ -1,4 +1,5 @@
 import { ConsulEdition } from '../edition';
+import { ValidationError, ValidationProblem } from '../errors';
 import { compareVersions, parseVersion } from '../private/validate';
 
 /**
@@ -52,23 +53,38 @@ export class DataPlaneVersions {
    * when the pair is supported.
    */
   public static checkPair(consulVersion: string, envoyVersion: string, edition: ConsulEdition): string | undefined {
+    const problem = DataPlaneVersions._pairProblem(consulVersion, envoyVersion, edition);
+    return problem && ValidationError.message(problem);
+  }
+
+  /**
+   * What is wrong with a pair, as a {@link ValidationProblem} (on `consulVersion` when its minor is not in the
+   * matrix, else on `envoyVersion`), or undefined when the pair is supported.
+   * @internal
+   */
+  public static _pairProblem(consulVersion: string, envoyVersion: string, edition: ConsulEdition): ValidationProblem | undefined {
     const consul = parseVersion('consulVersion', consulVersion);
     const envoy = parseVersion('envoyVersion', envoyVersion);
     const minors = DataPlaneVersions.supportedEnvoyMinors(consulVersion, edition);
     const known = Object.keys(ENVOY_MINORS[edition]).sort((a, b) => compareVersions(parseVersion('a', `${a}.0`), parseVersion('b', `${b}.0`)));
     if (minors.length === 0) {
-      return (
-        `consulVersion "${consulVersion}" is not in the Consul/Envoy compatibility matrix (known: ${known.map((k) => `${k}.x`).join(', ')}); ` +
-        'use a listed Consul version or update DataPlaneVersions'
-      );
+      return {
+        prop: 'consulVersion',
+        value: consulVersion,
+        problem: `is not in the Consul/Envoy compatibility matrix (known: ${known.map((k) => `${k}.x`).join(', ')})`,
+        fix: 'use a listed Consul version or update DataPlaneVersions',
+      };
     }
     if (!minors.includes(`${envoy.major}.${envoy.minor}`)) {
-      return (
-        `envoyVersion "${envoyVersion}" is not supported by Consul ${consul.major}.${consul.minor}.x ` +
-        `${edition === ConsulEdition.ENTERPRISE ? 'Enterprise' : 'Community Edition'} (supported: ` +
-        `${minors.map((m) => `${m}.x`).join(', ')}); \`consul connect envoy\` would refuse to start it: pick a supported ` +
-        `version, e.g. "${DataPlaneVersions.defaultEnvoyFor(consulVersion) ?? `${minors[0]}.0`}"`
-      );
+      return {
+        prop: 'envoyVersion',
+        value: envoyVersion,
+        problem:
+          `is not supported by Consul ${consul.major}.${consul.minor}.x ` +
+          `${edition === ConsulEdition.ENTERPRISE ? 'Enterprise' : 'Community Edition'} (supported: ` +
+          `${minors.map((m) => `${m}.x`).join(', ')}); \`consul connect envoy\` would refuse to start it`,
+        fix: `pick a supported version, e.g. "${DataPlaneVersions.defaultEnvoyFor(consulVersion) ?? `${minors[0]}.0`}"`,
+      };
     }
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ConsulEdition } from '../edition';
+import { ValidationError } from '../errors';
 import { DockerHost } from '../dataplane/docker/docker-host';
 import { DockerNetwork, IDockerNetwork } from '../dataplane/docker/network';
 import { ConsulServerContainer } from '../dataplane/docker/server';
@@ -59,7 +60,14 @@ export class PeeringLabServers extends Construct {
   /** The server's LAN address for a cluster spec (the subnet's second host address). */
   public static serverAddress(spec: LabClusterSpec): string {
     const cidr = parseCidr(spec.lanSubnet);
-    if (!cidr) throw new Error(`lanSubnet ${JSON.stringify(spec.lanSubnet)} of cluster "${spec.datacenter}" is not an IPv4 CIDR block, e.g. "10.11.0.0/24"`);
+    if (!cidr) {
+      throw new ValidationError(undefined, {
+        prop: 'lanSubnet',
+        value: spec.lanSubnet,
+        problem: `of cluster "${spec.datacenter}" is not an IPv4 CIDR block`,
+        fix: 'use e.g. "10.11.0.0/24"',
+      });
+    }
     return numberToIpv4(cidr.network + 2);
   }
 
@@ -90,12 +98,23 @@ export class PeeringLabServers extends Construct {
   public constructor(scope: Construct, id: string, props: PeeringLabServersProps) {
     super(scope, id);
     if (props.clusters.length < 2) {
-      throw new Error(`clusters has ${props.clusters.length} entr${props.clusters.length === 1 ? 'y' : 'ies'}; a peering lab needs at least two`);
+      throw new ValidationError(this, {
+        prop: 'clusters',
+        problem: `has ${props.clusters.length} entr${props.clusters.length === 1 ? 'y' : 'ies'}, but a peering lab needs at least two`,
+        fix: 'give at least two clusters',
+      });
     }
     const seen = new Set<string>();
     for (const spec of props.clusters) {
-      assertDnsLabel('datacenter', spec.datacenter);
-      if (seen.has(spec.datacenter)) throw new Error(`datacenter "${spec.datacenter}" appears twice in clusters; give each cluster its own name`);
+      assertDnsLabel('datacenter', spec.datacenter, this);
+      if (seen.has(spec.datacenter)) {
+        throw new ValidationError(this, {
+          prop: 'datacenter',
+          value: spec.datacenter,
+          problem: 'appears twice in clusters',
+          fix: 'give each cluster its own name',
+        });
+      }
       seen.add(spec.datacenter);
     }
     this.host = props.host ?? new DockerHost(this, 'Host');
@@ -122,7 +141,12 @@ export class PeeringLabServers extends Construct {
     for (const spec of props.clusters) {
       const lanCidr = parseCidr(spec.lanSubnet)!;
       if (lanCidr.network === wanCidr.network || ipv4ToNumber(PeeringLabServers.serverAddress(spec)) === undefined) {
-        throw new Error(`lanSubnet ${spec.lanSubnet} of cluster "${spec.datacenter}" is the WAN subnet; give each network its own subnet`);
+        throw new ValidationError(this, {
+          prop: 'lanSubnet',
+          value: spec.lanSubnet,
+          problem: `of cluster "${spec.datacenter}" is the WAN subnet`,
+          fix: 'give each network its own subnet',
+        });
       }
     }
   }

@@ -67,10 +67,10 @@ export interface ParsedVersion {
 }
 
 /** Parses "1.22.5"; throws with the prop name on anything else. */
-export function parseVersion(prop: string, value: string): ParsedVersion {
+export function parseVersion(prop: string, value: string, scope?: IConstruct): ParsedVersion {
   const m = VERSION.exec(value);
   if (!m) {
-    throw new ValidationError(undefined, {
+    throw new ValidationError(scope, {
       prop,
       value,
       problem: 'is not a version',

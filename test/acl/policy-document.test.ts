@@ -1,4 +1,5 @@
 import { Lazy, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
+import { ValidationError } from '../../lib';
 import { AccessLevel, AclPolicyDocument, AclRuleScope } from '../../lib/acl';
 import { resolveIn } from '../fixtures/stack';
 import { ceMeshGatewayDocument } from '../fixtures/acl';
@@ -220,11 +221,11 @@ describe('AclPolicyDocument', () => {
       const doc = new AclPolicyDocument();
       doc.addServiceRule('web', AccessLevel.WRITE);
       expect(() => doc.addServiceRule('web', AccessLevel.DENY)).toThrow(
-        /conflicting rules for service "web": "write" and "deny"/,
+        'service "web" has conflicting rules: "write" and "deny"; remove one of them ("deny" cannot be combined with "read"/"write" on the same rule)',
       );
       doc.partition('ap1').addPeeringRule(AccessLevel.DENY);
       expect(() => doc.partition('ap1').addPeeringRule(AccessLevel.READ)).toThrow(
-        /conflicting rules for peering in partition "ap1"/,
+        /^peering in partition "ap1" has conflicting rules: "deny" and "read"; remove one of them/,
       );
     });
 
@@ -232,7 +233,7 @@ describe('AclPolicyDocument', () => {
       const doc = new AclPolicyDocument();
       doc.addServiceRule('web', AccessLevel.READ, { intentions: AccessLevel.DENY });
       expect(() => doc.addServiceRule('web', AccessLevel.READ, { intentions: AccessLevel.READ })).toThrow(
-        /conflicting intentions for service "web"/,
+        /^service "web" has conflicting intentions: "deny" and "read"; remove one of them/,
       );
     });
 
@@ -266,7 +267,7 @@ describe('AclPolicyDocument', () => {
       other.partition('ap1').namespace('ns1').addServiceRule('web', AccessLevel.DENY);
       const before = doc.render();
       expect(() => doc.addDocument(other)).toThrow(
-        /conflicting rules for service "web" in partition "ap1" namespace "ns1"/,
+        /^service "web" in partition "ap1" namespace "ns1" has conflicting rules: "read" and "deny"; remove one of them/,
       );
       expect(doc.render()).toBe(before);
     });
@@ -292,7 +293,7 @@ describe('AclPolicyDocument', () => {
     test('fails to nest a partition inside a partition', () => {
       const doc = new AclPolicyDocument();
       expect(() => doc.partition('default').partition('ap1')).toThrow(
-        /partition\("ap1"\) cannot be used inside partition "default".*call partition\(\) on the AclPolicyDocument itself/,
+        /^partition\(name\) "ap1" cannot be used inside partition "default": .*; call partition\(\) on the AclPolicyDocument itself$/,
       );
       expect(() => doc.partitionPrefix('').partitionPrefix('x')).toThrow(/cannot contain another partition block/);
     });
@@ -300,18 +301,18 @@ describe('AclPolicyDocument', () => {
     test('fails to scope anything inside a namespace', () => {
       const ns = new AclPolicyDocument().partition('default').namespace('default');
       expect(() => ns.namespace('other')).toThrow(
-        /namespace\("other"\) cannot be used inside partition "default" namespace "default": nothing nests inside a namespace block/,
+        /^namespace\(name\) "other" cannot be used inside partition "default" namespace "default": nothing nests inside a namespace block; call namespace\(\) on the document or on a partition scope$/,
       );
       expect(() => ns.namespacePrefix('')).toThrow(/nothing nests inside a namespace block/);
       expect(() => new AclPolicyDocument().namespacePrefix('').partition('ap1')).toThrow(
-        /partition\("ap1"\) cannot be used inside namespace_prefix ""/,
+        /^partition\(name\) "ap1" cannot be used inside namespace_prefix ""/,
       );
     });
 
     test('fails to add mesh, peering or operator rules inside a namespace', () => {
       const ns = new AclPolicyDocument().namespace('default');
       expect(() => ns.addMeshRule(AccessLevel.WRITE)).toThrow(
-        /addMeshRule: a mesh rule cannot be used inside namespace "default"; mesh rules are partition-scoped/,
+        'addMeshRule() cannot be used inside namespace "default": mesh rules are partition-scoped; add the mesh rule to the partition scope or to the document (top level) instead',
       );
       expect(() => ns.addPeeringRule(AccessLevel.READ)).toThrow(/peering rules are partition-scoped/);
       expect(() => ns.addOperatorRule(AccessLevel.READ)).toThrow(/operator rules are partition-scoped/);
@@ -322,16 +323,31 @@ describe('AclPolicyDocument', () => {
     test('fails on a service name with characters Consul names do not allow', () => {
       const doc = new AclPolicyDocument();
       expect(() => doc.addServiceRule('my web', AccessLevel.READ)).toThrow(
-        'addServiceRule: name "my web" contains characters Consul names do not allow; use letters, digits, "-", "_" and "." (e.g. "my-web")',
+        'addServiceRule(name) "my web" contains characters Consul names do not allow; use letters, digits, "-", "_" and "." (e.g. "my-web")',
       );
-      expect(() => doc.addNodePrefixRule('a"b', AccessLevel.READ)).toThrow(/addNodePrefixRule: prefix "a\\"b"/);
-      expect(() => doc.addAgentRule('x{}', AccessLevel.READ)).toThrow(/addAgentRule: name "x\{\}"/);
+      expect(() => doc.addNodePrefixRule('a"b', AccessLevel.READ)).toThrow(/^addNodePrefixRule\(prefix\) "a\\"b" contains characters/);
+      expect(() => doc.addAgentRule('x{}', AccessLevel.READ)).toThrow(/^addAgentRule\(name\) "x\{\}" contains characters/);
+    });
+
+    test('throws a ValidationError without a construct path (a document is not a construct)', () => {
+      let error: unknown;
+      try {
+        new AclPolicyDocument().addServiceRule('my web', AccessLevel.READ);
+      } catch (e) {
+        error = e;
+      }
+      expect(ValidationError.isValidationError(error)).toBe(true);
+      const v = error as ValidationError;
+      expect(v.constructPath).toBe('');
+      expect(v.prop).toBe('addServiceRule(name)');
+      expect(v.value).toBe('my web');
+      expect(v.fix).toBe('use letters, digits, "-", "_" and "." (e.g. "my-web")');
     });
 
     test('fails on an empty exact name and points to the prefix rule', () => {
       const doc = new AclPolicyDocument();
       expect(() => doc.addServiceRule('', AccessLevel.READ)).toThrow(
-        /addServiceRule: name must not be empty; .*addServicePrefixRule\(''/,
+        /^addServiceRule\(name\) must not be empty; give the exact name, or use addServicePrefixRule\('', \.\.\.\) to match every name$/,
       );
       expect(() => doc.addNodeRule('', AccessLevel.READ)).toThrow(/addNodePrefixRule/);
     });
@@ -348,19 +364,21 @@ describe('AclPolicyDocument', () => {
     test('fails on partition and namespace names that are not DNS labels', () => {
       const doc = new AclPolicyDocument();
       expect(() => doc.partition('ap_1')).toThrow(
-        /partition: name "ap_1" is not a valid partition name; use a DNS label.*\(e\.g\. "ap-1"\)/,
+        /^partition\(name\) "ap_1" is not a valid partition name; use a DNS label.*\(e\.g\. "ap-1"\)$/,
       );
-      expect(() => doc.namespace('')).toThrow(/namespace: name "" is not a valid namespace name/);
-      expect(() => doc.namespacePrefix('a b')).toThrow(/namespacePrefix: prefix "a b" is not a valid namespace name prefix/);
+      expect(() => doc.namespace('')).toThrow(/^namespace\(name\) "" is not a valid namespace name; use a DNS label/);
+      expect(() => doc.namespacePrefix('a b')).toThrow(
+        /^namespacePrefix\(prefix\) "a b" is not a valid namespace name prefix; use letters, digits and "-" .*e\.g\. "a-b"$/,
+      );
     });
 
     test('fails on an access level that is not an AccessLevel', () => {
       const doc = new AclPolicyDocument();
       expect(() => doc.addMeshRule('list' as AccessLevel)).toThrow(
-        /addMeshRule: access "list" is not an access level; use AccessLevel.READ, AccessLevel.WRITE or AccessLevel.DENY/,
+        'addMeshRule(access) "list" is not an access level; use AccessLevel.READ, AccessLevel.WRITE or AccessLevel.DENY',
       );
       expect(() => doc.addServiceRule('web', AccessLevel.READ, { intentions: 'all' as AccessLevel })).toThrow(
-        /intentions "all"/,
+        /^addServiceRule\(options\.intentions\) "all" is not an access level; use AccessLevel\.READ/,
       );
     });
 
@@ -383,7 +401,9 @@ describe('AclPolicyDocument', () => {
 
   describe('validate', () => {
     test('reports an empty document', () => {
-      expect(new AclPolicyDocument().validate()).toEqual([expect.stringMatching(/the policy document has no rules/)]);
+      expect(new AclPolicyDocument().validate()).toEqual([
+        'document has no rules; add at least one rule (e.g. addServicePrefixRule("", AccessLevel.READ)) or remove the policy',
+      ]);
     });
 
     test('accepts the mesh gateway policies', () => {
@@ -398,9 +418,9 @@ describe('AclPolicyDocument', () => {
       doc.partition('ap1').namespacePrefix('').addNodePrefixRule('', AccessLevel.WRITE);
       doc.addServicePrefixRule('web-', AccessLevel.WRITE);
       expect(doc.validate()).toEqual([
-        expect.stringMatching(/^service_prefix "" grants write on every service; .*\(least privilege\)$/),
+        expect.stringMatching(/^service_prefix "" grants write on every service \(least privilege\); name the resources it needs instead, .*allowBroadPrivileges/),
         expect.stringMatching(
-          /^node_prefix "" in partition "ap1" namespace_prefix "" grants write on every node; .*\(least privilege\)$/,
+          /^node_prefix "" in partition "ap1" namespace_prefix "" grants write on every node \(least privilege\); name the resources it needs instead/,
         ),
       ]);
     });
@@ -408,7 +428,7 @@ describe('AclPolicyDocument', () => {
     test('reports intentions write on an empty prefix', () => {
       const doc = new AclPolicyDocument();
       doc.addServicePrefixRule('', AccessLevel.READ, { intentions: AccessLevel.WRITE });
-      expect(doc.validate()).toEqual([expect.stringMatching(/grants intentions write on every service/)]);
+      expect(doc.validate()).toEqual([expect.stringMatching(/^service_prefix "" grants intentions write on every service \(least privilege\); /)]);
     });
 
     test('reports acl = "write" and operator = "write"', () => {
@@ -417,8 +437,8 @@ describe('AclPolicyDocument', () => {
       doc.addOperatorRule(AccessLevel.WRITE);
       doc.addPeeringRule(AccessLevel.WRITE);
       expect(doc.validate()).toEqual([
-        expect.stringMatching(/^acl = "write" can create any token.*allowBroadPrivileges.*\(least privilege\)$/),
-        expect.stringMatching(/^operator = "write" grants cluster-wide operator access.*\(least privilege\)$/),
+        expect.stringMatching(/^acl "write" can create any token \(privilege escalation, least privilege\); use "read" or drop the rule, or set allowBroadPrivileges/),
+        expect.stringMatching(/^operator "write" grants cluster-wide operator access \(least privilege\); use "read" or drop the rule, or set allowBroadPrivileges/),
       ]);
     });
   });

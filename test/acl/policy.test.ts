@@ -2,6 +2,7 @@ import type {} from 'cdktf/lib/testing/adapters/jest';
 import * as aclPolicy from '@cdktf/provider-consul/lib/acl-policy';
 import { TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
+import { ValidationError } from '../../lib';
 import { AccessLevel, AclPolicy, AclPolicyDocument } from '../../lib/acl';
 import { onlyResource, resources, synthJson, testStack, resolveIn } from '../fixtures/stack';
 import { ceMeshGatewayDocument } from '../fixtures/acl';
@@ -129,7 +130,9 @@ describe('AclPolicy', () => {
   test('fails validation with an empty document, naming the policy', () => {
     const { stack, dc1 } = testStack();
     new AclPolicy(stack, 'Policy', { policyName: 'empty-one', provider: dc1 });
-    expect(() => Testing.synth(stack, true)).toThrow(/AclPolicy "empty-one": the policy document has no rules/);
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /\[test\/Policy\] document of AclPolicy "empty-one" has no rules; add at least one rule .* or remove the policy/,
+    );
   });
 
   test('fails validation on broad privileges', () => {
@@ -137,9 +140,11 @@ describe('AclPolicy', () => {
     const policy = new AclPolicy(stack, 'Operator', { policyName: 'operator', provider: dc1 });
     policy.document.addAclRule(AccessLevel.WRITE);
     policy.document.addServicePrefixRule('', AccessLevel.WRITE);
-    expect(() => Testing.synth(stack, true)).toThrow(/AclPolicy "operator": acl = "write" can create any token/);
     expect(() => Testing.synth(stack, true)).toThrow(
-      /AclPolicy "operator": service_prefix "" grants write on every service/,
+      /\[test\/Operator\] acl "write" in AclPolicy "operator" can create any token \(privilege escalation, least privilege\); use "read" or drop the rule/,
+    );
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /\[test\/Operator\] service_prefix "" in AclPolicy "operator" grants write on every service \(least privilege\); name the resources it needs instead/,
     );
   });
 
@@ -152,15 +157,31 @@ describe('AclPolicy', () => {
     expect(() => Testing.synth(stack, true)).not.toThrow();
 
     new AclPolicy(stack, 'Empty', { policyName: 'empty', allowBroadPrivileges: true, provider: dc1 });
-    expect(() => Testing.synth(stack, true)).toThrow(/AclPolicy "empty": the policy document has no rules/);
+    expect(() => Testing.synth(stack, true)).toThrow(/\[test\/Empty\] document of AclPolicy "empty" has no rules; add at least one rule/);
   });
 
   test('fails on a policy name Consul rejects', () => {
     const { stack } = testStack();
     expect(() => new AclPolicy(stack, 'Policy', { policyName: 'mesh gateway!' })).toThrow(
-      'policyName "mesh gateway!" is not a valid Consul policy name; use 1-128 letters, digits, "-" and "_" (e.g. "mesh-gateway")',
+      '[test/Policy] policyName "mesh gateway!" is not a valid Consul policy name; use 1-128 letters, digits, "-" and "_" (e.g. "mesh-gateway")',
     );
     expect(() => new AclPolicy(stack, 'Long', { policyName: 'a'.repeat(129) })).toThrow(/is not a valid Consul policy name/);
+  });
+
+  test('throws a ValidationError carrying the policy path, the prop, the name and the fix', () => {
+    const { stack } = testStack();
+    let error: unknown;
+    try {
+      new AclPolicy(stack, 'Policy', { policyName: 'mesh gateway!' });
+    } catch (e) {
+      error = e;
+    }
+    expect(ValidationError.isValidationError(error)).toBe(true);
+    const v = error as ValidationError;
+    expect(v.constructPath).toBe('test/Policy');
+    expect(v.prop).toBe('policyName');
+    expect(v.value).toBe('mesh gateway!');
+    expect(v.fix).toBe('use 1-128 letters, digits, "-" and "_" (e.g. "mesh-gateway")');
   });
 
   describe('fromPolicyName', () => {
@@ -175,13 +196,13 @@ describe('AclPolicy', () => {
       const { stack } = testStack();
       const imported = AclPolicy.fromPolicyName(stack, 'Mgmt', 'global-management');
       expect(() => imported.aclPolicyId).toThrow(
-        /aclPolicyId of the imported policy "global-management" \(test\/Mgmt\) is not known/,
+        /^\[test\/Mgmt\] aclPolicyId of the imported policy "global-management" is not known: .*; link it by aclPolicyName \(tokens do\), or read the ID with the consul_acl_policy data source$/,
       );
     });
 
     test('fails on an invalid name and accepts a token', () => {
       const { stack } = testStack();
-      expect(() => AclPolicy.fromPolicyName(stack, 'Bad', 'a b')).toThrow(/policyName "a b" is not a valid/);
+      expect(() => AclPolicy.fromPolicyName(stack, 'Bad', 'a b')).toThrow(/^\[test\/Bad\] policyName "a b" is not a valid Consul policy name; use 1-128 letters/);
       const name = new TerraformVariable(stack, 'name', { type: 'string' }).stringValue;
       expect(AclPolicy.fromPolicyName(stack, 'Ok', name).aclPolicyName).toBe(name);
     });

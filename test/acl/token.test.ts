@@ -85,7 +85,7 @@ describe('AclToken', () => {
     );
     const deny = new AclPolicyDocument();
     deny.addServiceRule('web', AccessLevel.DENY);
-    expect(() => token.addToPolicy(deny)).toThrow(/conflicting rules for service "web": "write" and "deny"/);
+    expect(() => token.addToPolicy(deny)).toThrow(/^service "web" has conflicting rules: "write" and "deny"; remove one of them/);
   });
 
   test('keeps its own copy of the first granted document', () => {
@@ -198,21 +198,21 @@ describe('AclToken', () => {
     const token = new AclToken(stack, 'Token', { provider: dc1 });
     token.addToPolicy(new AclPolicyDocument());
     expect(() => Testing.synth(stack, true)).toThrow(/the token has no policies/);
-    expect(() => Testing.synth(stack, true)).toThrow(/the policy document has no rules/);
+    expect(() => Testing.synth(stack, true)).toThrow(/\[test\/Token\/Policy\] document of AclPolicy "test-token-policy" has no rules/);
   });
 
   test('fails on identity names Consul rejects', () => {
     const { stack } = testStack();
     const token = new AclToken(stack, 'Token');
     expect(() => token.addServiceIdentity('Web_App')).toThrow(
-      'serviceName "Web_App" is not a valid identity name; use 1-256 lower-case letters, digits, "-" and "_", ' +
+      '[test/Token] serviceName "Web_App" is not a valid identity name; use 1-256 lower-case letters, digits, "-" and "_", ' +
         'starting and ending with a letter or digit (e.g. "web_app")',
     );
-    expect(() => token.addNodeIdentity({ nodeName: 'node 1', datacenter: 'dc1' })).toThrow(/nodeName "node 1"/);
+    expect(() => token.addNodeIdentity({ nodeName: 'node 1', datacenter: 'dc1' })).toThrow(/^\[test\/Token\] nodeName "node 1" is not a valid identity name/);
     expect(() => token.addNodeIdentity({ nodeName: 'node-1', datacenter: 'DC 1' })).toThrow(
-      /datacenter "DC 1" is not a valid datacenter name/,
+      /^\[test\/Token\] datacenter "DC 1" is not a valid datacenter name; use lower-case letters, digits, "-" and "_" \(e\.g\. "dc-1"\)$/,
     );
-    expect(() => new AclToken(stack, 'Other', { policyName: 'has space' })).toThrow(/policyName "has space"/);
+    expect(() => new AclToken(stack, 'Other', { policyName: 'has space' })).toThrow(/^\[test\/Other\] policyName "has space" is not a valid Consul policy name/);
   });
 
   describe('determinism', () => {
@@ -296,6 +296,6 @@ describe('AclGrant', () => {
     AclGrant.addToGrantee(token, allow);
     const deny = new AclPolicyDocument();
     deny.addMeshRule(AccessLevel.DENY);
-    expect(() => AclGrant.addToGrantee(token, deny)).toThrow(/conflicting rules for mesh/);
+    expect(() => AclGrant.addToGrantee(token, deny)).toThrow(/^mesh has conflicting rules: "read" and "deny"; remove one of them/);
   });
 });

@@ -12,7 +12,7 @@ describe('DataPlaneVersions', () => {
   test('fails on an Envoy minor outside the Consul version\'s row, naming the supported ones', () => {
     expect(DataPlaneVersions.checkPair('1.22.5', '1.34.7', ConsulEdition.COMMUNITY)).toBe(
       'envoyVersion "1.34.7" is not supported by Consul 1.22.x Community Edition (supported: 1.38.x, 1.37.x, 1.35.x); ' +
-        '`consul connect envoy` would refuse to start it: pick a supported version, e.g. "1.35.8"',
+        '`consul connect envoy` would refuse to start it; pick a supported version, e.g. "1.35.8"',
     );
     expect(DataPlaneVersions.checkPair('1.22.5', '1.38.0', ConsulEdition.ENTERPRISE)).toMatch(/Consul 1.22.x Enterprise \(supported: 1.35.x, 1.34.x, 1.33.x\)/);
   });

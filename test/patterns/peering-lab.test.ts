@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { PeeringLabServers } from '../../lib';
+import { PeeringLabServers, ValidationError } from '../../lib';
 import { emptyStack, synthJson } from '../fixtures/stack';
 
 const CLUSTERS = [
@@ -47,12 +47,27 @@ describe('PeeringLabServers', () => {
     expect(nets.lans.dc2.subnet).toBe('10.12.0.0/24');
   });
 
+  test('throws a ValidationError carrying the lab path, the prop, the datacenter and the fix', () => {
+    let error: unknown;
+    try {
+      new PeeringLabServers(emptyStack(), 'Lab', { clusters: [CLUSTERS[0], CLUSTERS[0]], wanSubnet: '10.10.0.0/24', managementToken: 'x' });
+    } catch (e) {
+      error = e;
+    }
+    expect(ValidationError.isValidationError(error)).toBe(true);
+    const v = error as ValidationError;
+    expect(v.constructPath).toBe('test/Lab');
+    expect(v.prop).toBe('datacenter');
+    expect(v.value).toBe(CLUSTERS[0].datacenter);
+    expect(v.fix).toBe('give each cluster its own name');
+  });
+
   test('fails with fewer than two clusters or a repeated datacenter', () => {
     expect(() => new PeeringLabServers(emptyStack(), 'Lab', { clusters: [CLUSTERS[0]], wanSubnet: '10.10.0.0/24', managementToken: 'x' })).toThrow(
-      'clusters has 1 entry; a peering lab needs at least two',
+      '[test/Lab] clusters has 1 entry, but a peering lab needs at least two; give at least two clusters',
     );
     expect(() => new PeeringLabServers(emptyStack(), 'Lab', { clusters: [CLUSTERS[0], CLUSTERS[0]], wanSubnet: '10.10.0.0/24', managementToken: 'x' })).toThrow(
-      /datacenter "dc2" appears twice/,
+      '[test/Lab] datacenter "dc2" appears twice in clusters; give each cluster its own name',
     );
   });
 });

@@ -2,6 +2,7 @@ import * as containerL1 from '@cdktf/provider-docker/lib/container';
 import * as imageL1 from '@cdktf/provider-docker/lib/image';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { ValidationError } from '../../errors';
 import { assertNotBlank } from '../../private/validate';
 import type { ConsulAgentPod } from './pod';
 
@@ -49,20 +50,33 @@ export class AppContainer extends Construct {
 
   public constructor(scope: Construct, id: string, props: AppContainerProps) {
     super(scope, id);
-    assertNotBlank('image', props.image);
+    assertNotBlank('image', props.image, this);
     if (!Token.isUnresolved(props.image) && !/[:@]/.test(props.image.split('/').pop() ?? '')) {
-      throw new Error(`image ${JSON.stringify(props.image)} has no tag or digest; pin one, e.g. "${props.image}:1.0.0"`);
+      throw new ValidationError(this, {
+        prop: 'image',
+        value: props.image,
+        problem: 'has no tag or digest',
+        fix: `pin one, e.g. "${props.image}:1.0.0"`,
+      });
     }
     if (props.healthCheck.length === 0) {
-      throw new Error('healthCheck is empty; give a command in Docker\'s form, e.g. ["CMD", "wget", "-q", "-O-", "http://127.0.0.1:8080/"]');
+      throw new ValidationError(this, {
+        prop: 'healthCheck',
+        problem: 'is empty',
+        fix: 'give a command in Docker\'s form, e.g. ["CMD", "wget", "-q", "-O-", "http://127.0.0.1:8080/"]',
+      });
     }
     const env = props.environment ?? {};
     for (const [name, value] of Object.entries(env)) {
       if (Token.isUnresolved(value)) {
-        throw new Error(
-          `environment ${name} is a Terraform reference; the data plane keeps references (tokens, secrets) out of env, where ` +
-            '`docker inspect` shows them: pass literal, non-secret values only',
-        );
+        // The value is not shown: it is a reference, possibly to a secret.
+        throw new ValidationError(this, {
+          prop: `environment.${name}`,
+          problem:
+            'is a Terraform reference; the data plane keeps references (tokens, secrets) out of env, where ' +
+            '`docker inspect` shows them',
+          fix: 'pass literal, non-secret values only',
+        });
       }
     }
     this.imageResource = props.pod.host.pulledImage(props.image);

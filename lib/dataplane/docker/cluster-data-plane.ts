@@ -6,6 +6,7 @@ import { ValidationError } from '../../errors';
 import type { IMeshGateway } from '../../mesh-gateway';
 import type { IMeshService } from '../../mesh-service';
 import type { IPartition } from '../../partition';
+import { isEnterprise } from '../../private/scoping';
 import { kebabFromId } from '../../private/validate';
 import { AgentServiceDefinition } from '../agent';
 import { AppContainer, AppContainerOptions } from './app';
@@ -109,7 +110,12 @@ export class ClusterDataPlane extends Construct {
     super(scope, id);
     const { cluster } = props;
     if (props.lan.host !== props.host) {
-      throw new Error(`lan network "${props.lan.networkName}" is on another Docker host than host ${props.host.node.path}; use a network of that host`);
+      throw new ValidationError(this, {
+        prop: 'lan',
+        value: props.lan.networkName,
+        problem: `is a network on another Docker host than host ${props.host.node.path}`,
+        fix: 'use a network of that host',
+      });
     }
     this.cluster = cluster;
     this.host = props.host;
@@ -118,21 +124,30 @@ export class ClusterDataPlane extends Construct {
     this._gossipEncryptionKey = props.gossipEncryptionKey;
     for (const server of props.retryJoin) {
       if (!props.lan.contains(server)) {
-        throw new Error(`retryJoin address ${JSON.stringify(server)} is not on the LAN network "${props.lan.networkName}" (${props.lan.subnet}); give the servers' LAN addresses`);
+        throw new ValidationError(this, {
+          prop: 'retryJoin',
+          value: server,
+          problem: `is not on the LAN network "${props.lan.networkName}" (${props.lan.subnet})`,
+          fix: 'give the servers\' LAN addresses',
+        });
       }
     }
     this.image = props.image ?? sharedImage(props.host, cluster, props.envoyVersion);
     if (this.image.edition !== cluster.edition) {
-      throw new Error(
-        `image ${this.image.imageName} is built for Consul ${this.image.edition} but cluster "${cluster.datacenter}" runs ${cluster.edition}; ` +
-          `use a ConsulEnvoyImage with edition ${cluster.edition === 'enterprise' ? 'ConsulEdition.ENTERPRISE' : 'ConsulEdition.COMMUNITY'}`,
-      );
+      throw new ValidationError(this, {
+        prop: 'image',
+        value: this.image.imageName,
+        problem: `is built for Consul ${this.image.edition} but cluster "${cluster.datacenter}" runs ${cluster.edition}`,
+        fix: `use a ConsulEnvoyImage with edition ${isEnterprise(cluster) ? 'ConsulEdition.ENTERPRISE' : 'ConsulEdition.COMMUNITY'}`,
+      });
     }
     if (this.image.consulVersion !== cluster.consulVersion) {
-      throw new Error(
-        `image ${this.image.imageName} carries Consul ${this.image.consulVersion} but cluster "${cluster.datacenter}" runs ` +
-          `${cluster.consulVersion}; build the image with consulVersion "${cluster.consulVersion}"`,
-      );
+      throw new ValidationError(this, {
+        prop: 'image',
+        value: this.image.imageName,
+        problem: `carries Consul ${this.image.consulVersion} but cluster "${cluster.datacenter}" runs ${cluster.consulVersion}`,
+        fix: `build the image with consulVersion "${cluster.consulVersion}"`,
+      });
     }
   }
 
@@ -199,17 +214,32 @@ export class MeshGatewayDataPlane extends Construct {
     const { gateway, dataPlane } = props;
     const cluster = dataPlane.cluster;
     if (gateway.partition.cluster !== cluster) {
-      throw new Error(`gateway ${gateway.node.path} belongs to cluster "${gateway.partition.cluster.datacenter}", not "${cluster.datacenter}"; use that cluster's ClusterDataPlane`);
+      // Reported on the data plane the gateway was handed to (addGateway), not on the gateway.
+      throw new ValidationError(dataPlane, {
+        prop: 'gateway',
+        value: gateway.node.path,
+        problem: `belongs to cluster "${gateway.partition.cluster.datacenter}", not "${cluster.datacenter}"`,
+        fix: 'use that cluster\'s ClusterDataPlane',
+      });
     }
     const onWan = props.wan !== undefined && props.wan.contains(gateway.wanAddress);
     if (props.wan && props.wan.host !== dataPlane.host) {
-      throw new Error(`wan network "${props.wan.networkName}" is on another Docker host; a pod joins networks of its own host only`);
+      throw new ValidationError(this, {
+        prop: 'wan',
+        value: props.wan.networkName,
+        problem: 'is a network on another Docker host; a pod joins networks of its own host only',
+        fix: `use a network of host ${dataPlane.host.node.path}`,
+      });
     }
     if (!onWan && !props.publishWanPort) {
-      throw new Error(
-        `gateway ${gateway.node.path} has wanAddress ${gateway.wanAddress}, which is ${props.wan ? `not in the WAN network "${props.wan.networkName}" (${props.wan.subnet})` : 'not on any network of its pod'}, ` +
-          'and its port is not published, so other clusters cannot reach it; give a wanAddress in the WAN network\'s subnet, or set publishWanPort: true with the Docker host\'s address as wanAddress',
-      );
+      throw new ValidationError(this, {
+        prop: 'wanAddress',
+        value: gateway.wanAddress,
+        problem:
+          `of the gateway is ${props.wan ? `not in the WAN network "${props.wan.networkName}" (${props.wan.subnet})` : 'not on any network of its pod'}, ` +
+          'and its port is not published, so other clusters cannot reach it',
+        fix: 'give a wanAddress in the WAN network\'s subnet, or set publishWanPort: true with the Docker host\'s address as wanAddress',
+      });
     }
     const podName = `${cluster.datacenter}-${gateway.partition.partitionName}-${kebabFromId(gateway.node.id)}`;
     const published: PodPublishedPort[] = props.publishWanPort && !onWan ? [{ containerPort: gateway.lanPort, hostPort: gateway.wanPort }] : [];
@@ -269,7 +299,13 @@ export class MeshServiceDataPlane extends Construct {
     const { service, dataPlane } = props;
     const cluster = dataPlane.cluster;
     if (service.partition.cluster !== cluster) {
-      throw new Error(`service "${service.serviceName}" belongs to cluster "${service.partition.cluster.datacenter}", not "${cluster.datacenter}"; use that cluster's ClusterDataPlane`);
+      // Reported on the data plane the service was handed to (addService), not on the service.
+      throw new ValidationError(dataPlane, {
+        prop: 'service',
+        value: service.serviceName,
+        problem: `belongs to cluster "${service.partition.cluster.datacenter}", not "${cluster.datacenter}"`,
+        fix: 'use that cluster\'s ClusterDataPlane',
+      });
     }
     const podName = `${cluster.datacenter}-${service.partition.partitionName}-${service.serviceName}`;
     this.pod = dataPlane._pod(this, {

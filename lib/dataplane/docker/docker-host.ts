@@ -2,6 +2,7 @@ import * as imageL1 from '@cdktf/provider-docker/lib/image';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { ValidationError } from '../../errors';
 import { KIND, register, registered } from '../../private/registry';
 
 /** Props of {@link DockerHost}. */
@@ -32,7 +33,12 @@ export class DockerHost extends Construct {
   public constructor(scope: Construct, id: string, props: DockerHostProps = {}) {
     super(scope, id);
     if (props.providerAlias !== undefined && !/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(props.providerAlias)) {
-      throw new Error(`providerAlias ${JSON.stringify(props.providerAlias)} is not a Terraform identifier; start with a letter and use letters, digits, "_" and "-"`);
+      throw new ValidationError(this, {
+        prop: 'providerAlias',
+        value: props.providerAlias,
+        problem: 'is not a Terraform identifier',
+        fix: 'start with a letter and use letters, digits, "_" and "-"',
+      });
     }
     this.provider = new DockerProvider(this, 'Provider', { host: props.host, alias: props.providerAlias });
     register(TerraformStack.of(this), KIND.DOCKER_HOST, this);
@@ -41,12 +47,19 @@ export class DockerHost extends Construct {
         const clash = registered<DockerHost>(TerraformStack.of(this), KIND.DOCKER_HOST).filter(
           (c) => c !== this && c.provider.alias === this.provider.alias,
         );
-        return clash.length === 0
-          ? []
-          : [
-              `Docker hosts ${[this, ...clash].map((h) => h.node.path).sort().join(' and ')} both use the docker provider ` +
-                `${this.provider.alias ? `alias "${this.provider.alias}"` : 'without an alias'}; give every host but one its own providerAlias`,
-            ];
+        if (clash.length === 0) return [];
+        const hosts = [this, ...clash].map((h) => h.node.path).sort().join(' and ');
+        const alias = this.provider.alias;
+        return [
+          ValidationError.message({
+            prop: 'providerAlias',
+            value: alias,
+            problem: alias
+              ? `is shared: Docker hosts ${hosts} both use the docker provider with this alias`
+              : `is not set: Docker hosts ${hosts} both use the docker provider without an alias`,
+            fix: 'give every host but one its own providerAlias',
+          }),
+        ];
       },
     });
   }
@@ -64,7 +77,7 @@ export class DockerHost extends Construct {
 
   /**
    * Reserves `hostIp:port` on this host for `owner`; throws when another construct already publishes it.
-   * `0.0.0.0` collides with every address on the same port.
+   * `0.0.0.0` collides with every address on the same port. `prop` is `owner`'s prop the port comes from.
    * @internal
    */
   public _claimHostPort(prop: string, hostIp: string, port: number, owner: IConstruct): void {
@@ -73,10 +86,12 @@ export class DockerHost extends Construct {
       const [ip, p] = key.split('|');
       const clash = Number(p) === port && (ip === hostIp || ip === '0.0.0.0' || hostIp === '0.0.0.0');
       if (clash && holder !== owner) {
-        throw new Error(
-          `${prop} ${hostIp}:${port} is already published on Docker host ${this.node.path} by ${holder.node.path}; ` +
-            'pick another host port',
-        );
+        throw new ValidationError(owner, {
+          prop,
+          value: `${hostIp}:${port}`,
+          problem: `is already published on Docker host ${this.node.path} by ${holder.node.path}`,
+          fix: 'pick another host port',
+        });
       }
     }
     this.published.set(`${hostIp}|${port}`, owner);

@@ -97,7 +97,7 @@ export class EnvoyContainer extends Construct {
     super(scope, id);
     const { pod, role } = props;
     this.adminPort = props.adminPort ?? 19000;
-    assertPort('adminPort', this.adminPort);
+    assertPort('adminPort', this.adminPort, 1, this);
     pod.claimPort(this.adminPort, `Envoy admin (${role._name()})`);
     const partition = pod.partition;
     const cluster = partition.cluster;

@@ -3,6 +3,7 @@ import * as imageL1 from '@cdktf/provider-docker/lib/image';
 import { AssetType, TerraformAsset, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConsulEdition } from '../../edition';
+import { ValidationError } from '../../errors';
 import { parseVersion } from '../../private/validate';
 import { DataPlaneVersions } from '../versions';
 
@@ -69,12 +70,10 @@ export class ConsulEnvoyImage extends Construct {
     super(scope, id);
     this.consulVersion = props.consulVersion ?? '1.22.5';
     this.edition = props.edition ?? ConsulEdition.COMMUNITY;
-    parseVersion('consulVersion', this.consulVersion);
+    parseVersion('consulVersion', this.consulVersion, this);
     const envoyVersion = props.envoyVersion ?? DataPlaneVersions.defaultEnvoyFor(this.consulVersion);
-    const problem = envoyVersion === undefined
-      ? DataPlaneVersions.checkPair(this.consulVersion, '0.0.0', this.edition)
-      : DataPlaneVersions.checkPair(this.consulVersion, envoyVersion, this.edition);
-    if (problem) throw new Error(problem);
+    const problem = DataPlaneVersions._pairProblem(this.consulVersion, envoyVersion ?? '0.0.0', this.edition);
+    if (problem) throw new ValidationError(this, problem);
     this.envoyVersion = envoyVersion!;
     const enterprise = this.edition === ConsulEdition.ENTERPRISE;
     this.consulImage = enterprise ? `hashicorp/consul-enterprise:${this.consulVersion}-ent` : `hashicorp/consul:${this.consulVersion}`;
@@ -100,3 +99,4 @@ export class ConsulEnvoyImage extends Construct {
     this.imageId = this.resource.imageId;
   }
 }
+

@@ -1,6 +1,7 @@
 import * as networkL1 from '@cdktf/provider-docker/lib/network';
 import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { ValidationError } from '../../errors';
 import { Cidr, cidrContainsHost, ipv4ToNumber, numberToIpv4, parseCidr } from '../../private/ip';
 import { assertNotBlank } from '../../private/validate';
 import type { DockerHost } from './docker-host';
@@ -20,8 +21,8 @@ export interface IDockerNetwork extends IConstruct {
   /** True when `address` is a usable host address of the subnet. */
   contains(address: string): boolean;
   /**
-   * Reserves `address` for `owner`; throws when it is outside the subnet, the gateway, or taken by another
-   * construct. Idempotent for the same owner.
+   * Reserves `address` for `owner`; throws a {@link ValidationError} on `owner`'s `prop` when it is outside the
+   * subnet, the gateway, or taken by another construct. Idempotent for the same owner.
    */
   claimAddress(prop: string, address: string, owner: IConstruct): void;
 }
@@ -55,20 +56,22 @@ abstract class DockerNetworkBase extends Construct implements IDockerNetwork {
 
   protected constructor(scope: Construct, id: string, props: DockerNetworkAttributes) {
     super(scope, id);
-    assertNotBlank('networkName', props.networkName);
+    assertNotBlank('networkName', props.networkName, this);
     const cidr = parseCidr(props.subnet);
     if (!cidr) {
-      throw new Error(
-        `subnet ${JSON.stringify(props.subnet)} is not an IPv4 CIDR block with a /8 to /30 prefix and zero host bits; ` +
-          'use e.g. "10.11.0.0/24"',
-      );
+      throw new ValidationError(this, {
+        prop: 'subnet',
+        value: props.subnet,
+        problem: 'is not an IPv4 CIDR block with a /8 to /30 prefix and zero host bits',
+        fix: 'use e.g. "10.11.0.0/24"',
+      });
     }
     this.cidr = cidr;
     this.host = props.host;
     this.networkName = props.networkName;
     this.subnet = props.subnet;
     this.gateway = props.gateway ?? numberToIpv4(cidr.network + 1);
-    this.assertHostAddress('gateway', this.gateway);
+    this.assertHostAddress('gateway', this.gateway, this);
   }
 
   public contains(address: string): boolean {
@@ -78,24 +81,41 @@ abstract class DockerNetworkBase extends Construct implements IDockerNetwork {
 
   public claimAddress(prop: string, address: string, owner: IConstruct): void {
     if (Token.isUnresolved(address)) {
-      throw new Error(`${prop} must be a literal IPv4 address on network "${this.networkName}" so it is known at plan time`);
+      throw new ValidationError(owner, {
+        prop,
+        problem: `must be a literal IPv4 address on network "${this.networkName}" so it is known at plan time`,
+        fix: 'give the address as a string, not a Terraform reference',
+      });
     }
-    this.assertHostAddress(prop, address);
+    this.assertHostAddress(prop, address, owner);
     if (address === this.gateway) {
-      throw new Error(`${prop} ${address} is the gateway of network "${this.networkName}"; pick another address in ${this.subnet}`);
+      throw new ValidationError(owner, {
+        prop,
+        value: address,
+        problem: `is the gateway of network "${this.networkName}"`,
+        fix: `pick another address in ${this.subnet}`,
+      });
     }
     const holder = this.claims.get(address);
     if (holder && holder !== owner) {
-      throw new Error(
-        `${prop} ${address} on network "${this.networkName}" is already used by ${holder.node.path}; give each pod its own address`,
-      );
+      throw new ValidationError(owner, {
+        prop,
+        value: address,
+        problem: `on network "${this.networkName}" is already used by ${holder.node.path}`,
+        fix: 'give each pod its own address',
+      });
     }
     this.claims.set(address, owner);
   }
 
-  private assertHostAddress(prop: string, address: string): void {
+  private assertHostAddress(prop: string, address: string, scope: IConstruct): void {
     if (!this.contains(address)) {
-      throw new Error(`${prop} ${JSON.stringify(address)} is not a host address in subnet ${this.subnet} of network "${this.networkName}"`);
+      throw new ValidationError(scope, {
+        prop,
+        value: address,
+        problem: `is not a host address in subnet ${this.subnet} of network "${this.networkName}"`,
+        fix: `pick an address inside ${this.subnet} other than its network and broadcast addresses`,
+      });
     }
   }
 }

@@ -108,9 +108,13 @@ export class ConsulAgentPod extends Construct {
 
   public constructor(scope: Construct, id: string, props: ConsulAgentPodProps) {
     super(scope, id);
-    assertDnsLabel('podName', props.podName);
+    assertDnsLabel('podName', props.podName, this);
     if (props.retryJoin.length === 0) {
-      throw new Error('retryJoin is empty; give the LAN addresses of the cluster\'s servers, e.g. ["10.11.0.2"]');
+      throw new ValidationError(this, {
+        prop: 'retryJoin',
+        problem: 'is empty',
+        fix: 'give the LAN addresses of the cluster\'s servers, e.g. ["10.11.0.2"]',
+      });
     }
     this.podName = props.podName;
     this.host = props.host;
@@ -122,8 +126,8 @@ export class ConsulAgentPod extends Construct {
     const attachments = [props.lan, ...(props.extraNetworks ?? [])];
     for (const a of attachments) a.network.claimAddress(`address of pod "${props.podName}"`, a.address, this);
     for (const p of props.publishedPorts ?? []) {
-      assertPort('containerPort', p.containerPort);
-      assertPort('hostPort', p.hostPort);
+      assertPort('containerPort', p.containerPort, 1, this);
+      assertPort('hostPort', p.hostPort, 1, this);
       props.host._claimHostPort(`hostPort of pod "${props.podName}"`, p.hostIp ?? '0.0.0.0', p.hostPort, this);
     }
 
@@ -195,13 +199,19 @@ export class ConsulAgentPod extends Construct {
   }
 
   /**
-   * Reserves a port inside the pod's network namespace; throws when something in the pod already uses it.
+   * Reserves a port inside the pod's network namespace; throws a {@link ValidationError} when something in the
+   * pod already uses it.
    */
   public claimPort(port: number, what: string): void {
-    assertPort(what, port);
+    assertPort(what, port, 1, this);
     const holder = this.ports.get(port);
     if (holder !== undefined && holder !== what) {
-      throw new Error(`port ${port} for ${what} in pod "${this.podName}" is already used by ${holder}; the pod shares one network namespace: pick another port`);
+      throw new ValidationError(this, {
+        prop: 'port',
+        value: port,
+        problem: `for ${what} in pod "${this.podName}" is already used by ${holder}`,
+        fix: 'pick another port (the pod shares one network namespace)',
+      });
     }
     this.ports.set(port, what);
   }

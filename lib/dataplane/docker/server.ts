@@ -1,6 +1,7 @@
 import * as containerL1 from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
 import { ConsulEdition } from '../../edition';
+import { ValidationError } from '../../errors';
 import { assertDnsLabel, assertPort, parseVersion } from '../../private/validate';
 import type { DockerHost } from './docker-host';
 import type { IDockerNetwork } from './network';
@@ -63,16 +64,25 @@ export class ConsulServerContainer extends Construct {
 
   public constructor(scope: Construct, id: string, props: ConsulServerContainerProps) {
     super(scope, id);
-    assertDnsLabel('datacenter', props.datacenter);
-    assertPort('httpHostPort', props.httpHostPort);
+    assertDnsLabel('datacenter', props.datacenter, this);
+    assertPort('httpHostPort', props.httpHostPort, 1, this);
     const version = props.consulVersion ?? '1.22.5';
-    parseVersion('consulVersion', version);
+    parseVersion('consulVersion', version, this);
     const edition = props.edition ?? ConsulEdition.COMMUNITY;
     if (edition === ConsulEdition.ENTERPRISE && props.license === undefined) {
-      throw new Error('edition is ENTERPRISE but no license is given; pass the license from a sensitive TerraformVariable');
+      throw new ValidationError(this, {
+        prop: 'license',
+        problem: 'is not given, but edition is ENTERPRISE',
+        fix: 'pass the license from a sensitive TerraformVariable',
+      });
     }
     if (edition === ConsulEdition.COMMUNITY && props.license !== undefined) {
-      throw new Error('license is set on a Community Edition server; remove it or set edition: ConsulEdition.ENTERPRISE');
+      // The license is a secret: its value is not shown.
+      throw new ValidationError(this, {
+        prop: 'license',
+        problem: 'is set on a Community Edition server',
+        fix: 'remove it or set edition: ConsulEdition.ENTERPRISE',
+      });
     }
     props.network.claimAddress('address', props.address, this);
     const hostIp = props.httpHostIp ?? '127.0.0.1';

@@ -1,5 +1,5 @@
 import { TerraformVariable } from 'cdktf';
-import { AppContainer } from '../../../lib';
+import { AppContainer, ValidationError } from '../../../lib';
 import { peeredPairWithDataPlane } from '../../fixtures/dataplane';
 import { synthJson } from '../../fixtures/stack';
 
@@ -24,13 +24,29 @@ describe('AppContainer', () => {
     expect(c).toMatchObject({ name: 'dc1-default-web-worker', env: ['ALPHA=2', 'ZED=1'], network_mode: expect.stringMatching(/^container:\$\{docker_container\.Dc1_Partitions_default_Web_DataPlane_Pod_Pause_[A-F0-9]+\.id\}$/), healthcheck: { test: ['CMD', 'true'] } });
   });
 
+  test('throws a ValidationError carrying the app path, the prop, the image and the fix for an untagged image', () => {
+    const { stack, pod: p } = pod();
+    let error: unknown;
+    try {
+      new AppContainer(stack, 'App', { pod: p, image: 'registry.local:5000/team/web', healthCheck: ['CMD', 'true'] });
+    } catch (e) {
+      error = e;
+    }
+    expect(ValidationError.isValidationError(error)).toBe(true);
+    const v = error as ValidationError;
+    expect(v.constructPath).toBe('test/App');
+    expect(v.prop).toBe('image');
+    expect(v.value).toBe('registry.local:5000/team/web');
+    expect(v.fix).toBe('pin one, e.g. "registry.local:5000/team/web:1.0.0"');
+  });
+
   test('fails on references in env, untagged images and missing health checks', () => {
     const { stack, pod: p } = pod();
     const secret = new TerraformVariable(stack, 'secret', { type: 'string', sensitive: true });
     expect(() => new AppContainer(stack, 'A', { pod: p, image: 'busybox:1.36', healthCheck: ['CMD', 'true'], environment: { TOKEN: secret.stringValue } })).toThrow(
-      /environment TOKEN is a Terraform reference; the data plane keeps references \(tokens, secrets\) out of env/,
+      /^\[test\/A\] environment\.TOKEN is a Terraform reference; the data plane keeps references \(tokens, secrets\) out of env, .*; pass literal, non-secret values only$/,
     );
-    expect(() => new AppContainer(stack, 'B', { pod: p, image: 'busybox', healthCheck: ['CMD', 'true'] })).toThrow('image "busybox" has no tag or digest; pin one, e.g. "busybox:1.0.0"');
-    expect(() => new AppContainer(stack, 'C', { pod: p, image: 'busybox:1.36', healthCheck: [] })).toThrow(/healthCheck is empty/);
+    expect(() => new AppContainer(stack, 'B', { pod: p, image: 'busybox', healthCheck: ['CMD', 'true'] })).toThrow('[test/B] image "busybox" has no tag or digest; pin one, e.g. "busybox:1.0.0"');
+    expect(() => new AppContainer(stack, 'C', { pod: p, image: 'busybox:1.36', healthCheck: [] })).toThrow(/^\[test\/C\] healthCheck is empty; give a command in Docker's form, e\.g\. \["CMD", /);
   });
 });

@@ -122,12 +122,12 @@ describe('ClusterDataPlane', () => {
       const { dc1, host, lan1 } = base();
       const plane = new ClusterDataPlane(dc1, 'Plane', { cluster: dc1, host, lan: lan1, retryJoin: ['10.11.0.2'] });
       expect(() => plane.addGateway(dc1.defaultPartition.meshGateways[0])).toThrow(
-        /has wanAddress 10.10.0.11, which is not on any network of its pod, and its port is not published, so other clusters cannot reach it/,
+        /^\[test\/Dc1\/Partitions\/default\/Gateway\/DataPlane\] wanAddress "10.10.0.11" of the gateway is not on any network of its pod, and its port is not published, so other clusters cannot reach it; give a wanAddress in the WAN network's subnet, or set publishWanPort: true/,
       );
       const otherWan = DockerNetwork.fromNetworkAttributes(dc1, 'OtherWan', { host, networkName: 'x', subnet: '10.99.0.0/24' });
       const second = dc1.defaultPartition.addMeshGateway('Second', { lanAddress: '10.11.0.11', wanAddress: '10.10.0.21', policyName: 'second' });
       expect(() => plane.addGateway(second, { wan: otherWan })).toThrow(
-        /which is not in the WAN network "x" \(10.99.0.0\/24\)/,
+        /Second\/DataPlane\] wanAddress "10.10.0.21" of the gateway is not in the WAN network "x" \(10.99.0.0\/24\), and its port is not published/,
       );
     });
 
@@ -150,14 +150,14 @@ describe('ClusterDataPlane', () => {
       const { dc1, host, lan1 } = base();
       const ent = new ConsulEnvoyImage(host, 'Ent', { edition: ConsulEdition.ENTERPRISE, provider: host.provider });
       expect(() => new ClusterDataPlane(dc1, 'Plane', { cluster: dc1, host, lan: lan1, retryJoin: ['10.11.0.2'], image: ent })).toThrow(
-        /image cdktf-consul-peering\/consul-envoy:1.22.5-ent-envoy-1.35.8 is built for Consul enterprise but cluster "dc1" runs community; use a ConsulEnvoyImage with edition ConsulEdition.COMMUNITY/,
+        '[test/Dc1/Plane] image "cdktf-consul-peering/consul-envoy:1.22.5-ent-envoy-1.35.8" is built for Consul enterprise but cluster "dc1" runs community; use a ConsulEnvoyImage with edition ConsulEdition.COMMUNITY',
       );
       const t = peeredPair({ meshGatewayMode: MeshGatewayMode.LOCAL }, ConsulEdition.ENTERPRISE);
       const h = new DockerHost(t.stack, 'Docker');
       const lan = new DockerNetwork(t.stack, 'Lan', { host: h, networkName: 'dc1-lan', subnet: '10.11.0.0/24' });
       const ce = new ConsulEnvoyImage(h, 'Ce', { provider: h.provider });
       expect(() => new ClusterDataPlane(t.dc1, 'Plane', { cluster: t.dc1, host: h, lan, retryJoin: ['10.11.0.2'], image: ce })).toThrow(
-        /is built for Consul community but cluster "dc1" runs enterprise; use a ConsulEnvoyImage with edition ConsulEdition.ENTERPRISE/,
+        /^\[test\/Dc1\/Plane\] image ".*" is built for Consul community but cluster "dc1" runs enterprise; use a ConsulEnvoyImage with edition ConsulEdition.ENTERPRISE$/,
       );
     });
 
@@ -165,10 +165,10 @@ describe('ClusterDataPlane', () => {
       const { dc1, host, lan1 } = base();
       const old = new ConsulEnvoyImage(host, 'Old', { consulVersion: '1.21.4', provider: host.provider });
       expect(() => new ClusterDataPlane(dc1, 'Plane', { cluster: dc1, host, lan: lan1, retryJoin: ['10.11.0.2'], image: old })).toThrow(
-        'image cdktf-consul-peering/consul-envoy:1.21.4-envoy-1.35.8 carries Consul 1.21.4 but cluster "dc1" runs 1.22.5; build the image with consulVersion "1.22.5"',
+        '[test/Dc1/Plane] image "cdktf-consul-peering/consul-envoy:1.21.4-envoy-1.35.8" carries Consul 1.21.4 but cluster "dc1" runs 1.22.5; build the image with consulVersion "1.22.5"',
       );
       expect(() => new ClusterDataPlane(dc1, 'Plane2', { cluster: dc1, host, lan: lan1, retryJoin: ['10.11.0.2'], envoyVersion: '1.36.0' })).toThrow(
-        /envoyVersion "1.36.0" is not supported by Consul 1.22.x Community Edition \(supported: 1.38.x, 1.37.x, 1.35.x\)/,
+        /\] envoyVersion "1.36.0" is not supported by Consul 1.22.x Community Edition \(supported: 1.38.x, 1.37.x, 1.35.x\); .*; pick a supported version/,
       );
     });
 
@@ -177,10 +177,10 @@ describe('ClusterDataPlane', () => {
       const plane = new ClusterDataPlane(dc1, 'Plane', { cluster: dc1, host, lan: lan1, retryJoin: ['10.11.0.2'] });
       const svc = dc1.defaultPartition.addService('Admin', { port: 19000 });
       expect(() => plane.addService(svc, { address: '10.11.0.30' })).toThrow(
-        'port 19000 for Envoy admin (sidecar of admin) in pod "dc1-default-admin" is already used by service "admin"; the pod shares one network namespace: pick another port',
+        '[test/Dc1/Partitions/default/Admin/DataPlane/Pod] port 19000 for Envoy admin (sidecar of admin) in pod "dc1-default-admin" is already used by service "admin"; pick another port (the pod shares one network namespace)',
       );
       const agentPort = dc1.defaultPartition.addService('Clash', { port: 8500 });
-      expect(() => plane.addService(agentPort, { address: '10.11.0.31' })).toThrow(/port 8500 for service "clash" in pod "dc1-default-clash" is already used by agent HTTP API/);
+      expect(() => plane.addService(agentPort, { address: '10.11.0.31' })).toThrow(/\] port 8500 for service "clash" in pod "dc1-default-clash" is already used by agent HTTP API; pick another port/);
       expect(wan).toBeDefined();
     });
 
@@ -189,31 +189,37 @@ describe('ClusterDataPlane', () => {
       const plane = new ClusterDataPlane(dc1, 'Plane', { cluster: dc1, host, lan: lan1, retryJoin: ['10.11.0.2'] });
       plane.addService(dc1.defaultPartition.services[0], { address: '10.11.0.20' });
       const other = dc1.defaultPartition.addService('Other', { port: 7000 });
-      expect(() => plane.addService(other, { address: '10.11.0.20' })).toThrow(/address of pod "dc1-default-other" 10.11.0.20 on network "dc1-lan" is already used by/);
+      expect(() => plane.addService(other, { address: '10.11.0.20' })).toThrow(
+        /^\[test\/Dc1\/Partitions\/default\/Other\/DataPlane\/Pod\] address of pod "dc1-default-other" "10.11.0.20" on network "dc1-lan" is already used by .*Web\/DataPlane\/Pod; give each pod its own address$/,
+      );
       const gw = dc1.defaultPartition.meshGateways[0];
       plane.addGateway(gw, { publishWanPort: true });
       const second = dc1.defaultPartition.addMeshGateway('Second', { lanAddress: '10.11.0.11', wanAddress: '192.0.2.1', policyName: 'second-gateway' });
       expect(() => plane.addGateway(second, { publishWanPort: true })).toThrow(
-        /hostPort of pod "dc1-default-second" 0.0.0.0:8443 is already published on Docker host .*Docker by .*Gateway\/DataPlane\/Pod; pick another host port/,
+        /\/Second\/DataPlane\/Pod\] hostPort of pod "dc1-default-second" "0.0.0.0:8443" is already published on Docker host .*Docker by .*Gateway\/DataPlane\/Pod; pick another host port/,
       );
     });
 
     test('fails on servers outside the LAN and on a network of another host', () => {
       const { dc1, host, lan1, stack } = base();
       expect(() => new ClusterDataPlane(dc1, 'Plane', { cluster: dc1, host, lan: lan1, retryJoin: ['10.12.0.2'] })).toThrow(
-        /retryJoin address "10.12.0.2" is not on the LAN network "dc1-lan" \(10.11.0.0\/24\)/,
+        '[test/Dc1/Plane] retryJoin "10.12.0.2" is not on the LAN network "dc1-lan" (10.11.0.0/24); give the servers\' LAN addresses',
       );
       const other = new DockerHost(stack, 'Other', { providerAlias: 'other' });
       expect(() => new ClusterDataPlane(dc1, 'Plane2', { cluster: dc1, host: other, lan: lan1, retryJoin: ['10.11.0.2'] })).toThrow(
-        /lan network "dc1-lan" is on another Docker host/,
+        '[test/Dc1/Plane2] lan "dc1-lan" is a network on another Docker host than host test/Other; use a network of that host',
       );
     });
 
     test('fails on a gateway or service of another cluster', () => {
       const { dc1, dc2, host, lan1 } = base();
       const plane = new ClusterDataPlane(dc1, 'Plane', { cluster: dc1, host, lan: lan1, retryJoin: ['10.11.0.2'] });
-      expect(() => plane.addGateway(dc2.defaultPartition.meshGateways[0])).toThrow(/belongs to cluster "dc2", not "dc1"/);
-      expect(() => plane.addService(dc2.defaultPartition.services[0], { address: '10.11.0.40' })).toThrow(/service "api" belongs to cluster "dc2", not "dc1"/);
+      expect(() => plane.addGateway(dc2.defaultPartition.meshGateways[0])).toThrow(
+        /^\[test\/Dc1\/Plane\] gateway "test\/Dc2\/Partitions\/default\/Gateway" belongs to cluster "dc2", not "dc1"; use that cluster's ClusterDataPlane$/,
+      );
+      expect(() => plane.addService(dc2.defaultPartition.services[0], { address: '10.11.0.40' })).toThrow(
+        /^\[test\/Dc1\/Plane\] service "api" belongs to cluster "dc2", not "dc1"; use that cluster's ClusterDataPlane$/,
+      );
     });
   });
 });

@@ -27,7 +27,7 @@ describe('DockerHost', () => {
     host._claimHostPort('hostPort', '127.0.0.1', 8500, a);
     host._claimHostPort('hostPort', '127.0.0.2', 8500, b);
     expect(() => host._claimHostPort('hostPort', '0.0.0.0', 8500, b)).toThrow(
-      'hostPort 0.0.0.0:8500 is already published on Docker host test/Local by test/A; pick another host port',
+      '[test/B] hostPort "0.0.0.0:8500" is already published on Docker host test/Local by test/A; pick another host port',
     );
   });
 
@@ -36,11 +36,13 @@ describe('DockerHost', () => {
     new DockerHost(stack, 'A');
     new DockerHost(stack, 'B');
     expect(() => Testing.synth(stack, true)).toThrow(
-      /Docker hosts test\/A and test\/B both use the docker provider without an alias; give every host but one its own providerAlias/,
+      /\[test\/A\] providerAlias is not set: Docker hosts test\/A and test\/B both use the docker provider without an alias; give every host but one its own providerAlias/,
     );
   });
 
   test('fails on an alias that is not a Terraform identifier', () => {
-    expect(() => new DockerHost(emptyStack(), 'X', { providerAlias: 'my host' })).toThrow(/providerAlias "my host" is not a Terraform identifier/);
+    expect(() => new DockerHost(emptyStack(), 'X', { providerAlias: 'my host' })).toThrow(
+      '[test/X] providerAlias "my host" is not a Terraform identifier; start with a letter and use letters, digits, "_" and "-"',
+    );
   });
 });

@@ -40,8 +40,10 @@ describe('ConsulEnvoyImage', () => {
   test('fails on a pair outside the compatibility matrix', () => {
     const { stack } = testStack();
     expect(() => new ConsulEnvoyImage(stack, 'Image', { consulVersion: '1.22.5', envoyVersion: '1.31.0' })).toThrow(
-      /envoyVersion "1.31.0" is not supported by Consul 1.22.x Community Edition/,
+      /^\[test\/Image\] envoyVersion "1.31.0" is not supported by Consul 1.22.x Community Edition \(supported: 1.38.x, 1.37.x, 1.35.x\); .* would refuse to start it; pick a supported version, e\.g\. "1.35.8"$/,
     );
-    expect(() => new ConsulEnvoyImage(stack, 'Other', { consulVersion: '1.9.0' })).toThrow(/consulVersion "1.9.0" is not in the Consul\/Envoy compatibility matrix/);
+    expect(() => new ConsulEnvoyImage(stack, 'Other', { consulVersion: '1.9.0' })).toThrow(
+      /^\[test\/Other\] consulVersion "1.9.0" is not in the Consul\/Envoy compatibility matrix \(known: .*\); use a listed Consul version or update DataPlaneVersions$/,
+    );
   });
 });

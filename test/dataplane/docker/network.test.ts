@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DockerHost, DockerNetwork } from '../../../lib';
+import { DockerHost, DockerNetwork, ValidationError } from '../../../lib';
 import { emptyStack, onlyResource, synthJson } from '../../fixtures/stack';
 
 describe('DockerNetwork', () => {
@@ -37,16 +37,38 @@ describe('DockerNetwork', () => {
     net.claimAddress('address', '10.11.0.10', a);
     net.claimAddress('address', '10.11.0.10', a);
     expect(() => net.claimAddress('address', '10.11.0.10', new Construct(stack, 'B'))).toThrow(
-      'address 10.11.0.10 on network "dc1-lan" is already used by test/A; give each pod its own address',
+      '[test/B] address "10.11.0.10" on network "dc1-lan" is already used by test/A; give each pod its own address',
     );
-    expect(() => net.claimAddress('address', '10.11.0.1', a)).toThrow(/is the gateway of network "dc1-lan"/);
-    expect(() => net.claimAddress('address', '10.12.0.1', a)).toThrow('address "10.12.0.1" is not a host address in subnet 10.11.0.0/24 of network "dc1-lan"');
+    expect(() => net.claimAddress('address', '10.11.0.1', a)).toThrow(
+      '[test/A] address "10.11.0.1" is the gateway of network "dc1-lan"; pick another address in 10.11.0.0/24',
+    );
+    expect(() => net.claimAddress('address', '10.12.0.1', a)).toThrow(
+      '[test/A] address "10.12.0.1" is not a host address in subnet 10.11.0.0/24 of network "dc1-lan"; ' +
+        'pick an address inside 10.11.0.0/24 other than its network and broadcast addresses',
+    );
+  });
+
+  test('throws a ValidationError on the claiming construct for an address outside the subnet', () => {
+    const { stack, host } = setup();
+    const net = new DockerNetwork(stack, 'Lan', { host, networkName: 'dc1-lan', subnet: '10.11.0.0/24' });
+    let error: unknown;
+    try {
+      net.claimAddress('address', '10.12.0.1', new Construct(stack, 'Server'));
+    } catch (e) {
+      error = e;
+    }
+    expect(ValidationError.isValidationError(error)).toBe(true);
+    const v = error as ValidationError;
+    expect(v.constructPath).toBe('test/Server');
+    expect(v.prop).toBe('address');
+    expect(v.value).toBe('10.12.0.1');
+    expect(v.fix).toBe('pick an address inside 10.11.0.0/24 other than its network and broadcast addresses');
   });
 
   test('fails on a subnet that is not a CIDR block', () => {
     const { stack, host } = setup();
     expect(() => new DockerNetwork(stack, 'Lan', { host, networkName: 'x', subnet: '10.11.0.5/24' })).toThrow(
-      /subnet "10.11.0.5\/24" is not an IPv4 CIDR block .* use e.g. "10.11.0.0\/24"/,
+      /^\[test\/Lan\] subnet "10.11.0.5\/24" is not an IPv4 CIDR block .*; use e.g. "10.11.0.0\/24"$/,
     );
   });
 });

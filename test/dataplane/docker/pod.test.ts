@@ -58,7 +58,7 @@ describe('ConsulAgentPod', () => {
   test('fails without servers to join and on a bad pod name', () => {
     const { stack, dc1, host, lan, image, svc } = setup();
     const base = { partition: dc1.defaultPartition, host, image, lan: { network: lan, address: '10.11.0.20' }, registrationToken: svc.token, serviceDefinitions: [] };
-    expect(() => new ConsulAgentPod(stack, 'A', { ...base, podName: 'dc1-web', retryJoin: [] })).toThrow(/retryJoin is empty/);
-    expect(() => new ConsulAgentPod(stack, 'B', { ...base, podName: 'Web_Pod', retryJoin: ['10.11.0.2'] })).toThrow(/podName "Web_Pod" is not a valid DNS label/);
+    expect(() => new ConsulAgentPod(stack, 'A', { ...base, podName: 'dc1-web', retryJoin: [] })).toThrow(/^\[test\/A\] retryJoin is empty; give the LAN addresses of the cluster's servers, e\.g\. \["10\.11\.0\.2"\]$/);
+    expect(() => new ConsulAgentPod(stack, 'B', { ...base, podName: 'Web_Pod', retryJoin: ['10.11.0.2'] })).toThrow(/^\[test\/B\] podName "Web_Pod" is not a valid DNS label; use letters, digits and "-"/);
   });
 });

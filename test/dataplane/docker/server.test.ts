@@ -42,7 +42,11 @@ describe('ConsulServerContainer', () => {
   test('fails on Enterprise without a license and on a license for Community', () => {
     const { stack, host, network, token } = setup();
     const base = { host, network, datacenter: 'dc1', address: '10.11.0.2', managementToken: token.stringValue, httpHostPort: 8500 };
-    expect(() => new ConsulServerContainer(stack, 'A', { ...base, edition: ConsulEdition.ENTERPRISE })).toThrow(/edition is ENTERPRISE but no license is given/);
-    expect(() => new ConsulServerContainer(stack, 'B', { ...base, license: 'x' })).toThrow(/license is set on a Community Edition server/);
+    expect(() => new ConsulServerContainer(stack, 'A', { ...base, edition: ConsulEdition.ENTERPRISE })).toThrow(
+      '[test/A] license is not given, but edition is ENTERPRISE; pass the license from a sensitive TerraformVariable',
+    );
+    expect(() => new ConsulServerContainer(stack, 'B', { ...base, license: 'x' })).toThrow(
+      '[test/B] license is set on a Community Edition server; remove it or set edition: ConsulEdition.ENTERPRISE',
+    );
   });
 });
