@@ -1,6 +1,6 @@
 import { ITerraformDependable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { AccessLevel, AclGrant, AclPolicyDocument, AclToken, IAclGrantee } from './acl';
+import { AccessLevel, AclGrant, AclPolicyDocument, AclToken, IAclGrantee, IAclToken } from './acl';
 import { ValidationError } from './errors';
 import type { IPartition } from './partition';
 import { KIND, register } from './private/registry';
@@ -22,7 +22,7 @@ export interface IMeshGateway extends IConstruct {
   /** Gateway port on the WAN address. */
   readonly wanPort: number;
   /** The gateway's own token (registration and Envoy). */
-  readonly token: AclToken;
+  readonly token: IAclToken;
   /**
    * What proves the gateway is registered and passing (for example a data plane's health data source),
    * sorted by construct path. Peerings that go through this gateway wait for every one of them.

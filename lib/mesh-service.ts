@@ -1,6 +1,6 @@
 import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { AclToken } from './acl';
+import { AclToken, IAclToken } from './acl';
 import { ExportConsumer } from './config-entries/exported-services';
 import { ServiceDefaults, ServiceProtocol } from './config-entries/service-defaults';
 import { IntentionAction, IntentionSource, ServiceIntentions } from './config-entries/service-intentions';
@@ -36,7 +36,7 @@ export interface IMeshService extends IConstruct {
   /** Port of the sidecar's public listener. */
   readonly sidecarPort: number;
   /** The service's identity token (registration and its sidecar Envoy). */
-  readonly token: AclToken;
+  readonly token: IAclToken;
   /** The sidecar's upstreams (added ones and connections), sorted. Read at synth for the final list. */
   readonly upstreams: MeshUpstream[];
   /**

@@ -18,6 +18,14 @@ export interface IAclGrantee extends IConstruct {
   addToPolicy(document: AclPolicyDocument): void;
 }
 
+/** What other constructs need to know about an ACL token: its IDs, and that it can receive grants. */
+export interface IAclToken extends IAclGrantee {
+  /** The token's accessor ID (public identifier; not a secret). */
+  readonly accessorId: string;
+  /** The token's secret ID (sensitive; a reference, never a literal). */
+  readonly secretId: string;
+}
+
 /**
  * The result of a grant: which rules were added to which grantee.
  *
@@ -147,7 +155,7 @@ export interface AclTokenProps {
  * token.addServiceIdentity('web');
  * new TerraformOutput(stack, 'WebTokenSecret', { value: token.secretId, sensitive: true });
  */
-export class AclToken extends Construct implements IAclGrantee {
+export class AclToken extends Construct implements IAclToken {
   /** The `consul_acl_token` L1 (escape hatch). */
   public readonly resource: aclToken.AclToken;
   /** The token's accessor ID (public identifier; not a secret). */

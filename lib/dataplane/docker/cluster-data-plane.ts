@@ -1,6 +1,6 @@
 import * as serviceHealth from '@cdktf/provider-consul/lib/data-consul-service-health';
 import { Construct } from 'constructs';
-import type { AclToken } from '../../acl';
+import type { IAclToken } from '../../acl';
 import type { IConsulCluster } from '../../cluster';
 import { ValidationError } from '../../errors';
 import type { IMeshGateway } from '../../mesh-gateway';
@@ -350,7 +350,7 @@ interface PodOfCluster {
   readonly partition: IPartition;
   readonly podName: string;
   readonly lanAddress: string;
-  readonly registrationToken: AclToken;
+  readonly registrationToken: IAclToken;
   readonly serviceDefinitions: AgentServiceDefinition[];
   readonly extraNetworks?: PodNetworkAttachment[];
   readonly publishedPorts?: PodPublishedPort[];

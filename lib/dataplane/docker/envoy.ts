@@ -1,6 +1,6 @@
 import * as containerL1 from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
-import type { AclToken } from '../../acl';
+import type { IAclToken } from '../../acl';
 import type { IMeshGateway } from '../../mesh-gateway';
 import type { IMeshService } from '../../mesh-service';
 import { isEnterprise } from '../../private/scoping';
@@ -62,7 +62,7 @@ export interface EnvoyContainerProps {
   /** Gateway or sidecar. */
   readonly role: EnvoyRole;
   /** The token `consul connect envoy` uses (uploaded as a file and passed with `-token-file`). */
-  readonly token: AclToken;
+  readonly token: IAclToken;
   /**
    * Envoy admin port, bound to 127.0.0.1 inside the pod.
    * @default 19000

@@ -1,7 +1,7 @@
 import * as containerL1 from '@cdktf/provider-docker/lib/container';
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
-import { AclToken } from '../../acl';
+import { AclToken, IAclToken } from '../../acl';
 import type { IPartition } from '../../partition';
 import { ValidationError } from '../../errors';
 import { assertDnsLabel, assertPort, compareStrings } from '../../private/validate';
@@ -51,7 +51,7 @@ export interface ConsulAgentPodProps {
   /** Addresses of the cluster's servers on the LAN (`retry_join`). */
   readonly retryJoin: string[];
   /** Token the agent registers the uploaded service definitions with (`acl.tokens.config_file_service_registration`). */
-  readonly registrationToken: AclToken;
+  readonly registrationToken: IAclToken;
   /**
    * Service definitions uploaded into `/consul/config/<fileStem>.json`, rendered at synth (so upstreams of
    * connections declared after the pod are in them).
