@@ -11,7 +11,7 @@ import type { IClusterPeering } from './peering';
 import * as errors from './private/errors';
 import { KIND, register, registered } from './private/registry';
 import { isEnterprise, requireEnterprise } from './private/scoping';
-import { assertDnsLabel, assertNotBlank, compareVersions, parseVersion } from './private/validate';
+import { assertDnsLabel, assertNotBlank, compareStrings, compareVersions, parseVersion } from './private/validate';
 
 
 /** What other constructs need to know about a Consul cluster (one datacenter). */
@@ -160,7 +160,7 @@ export class ConsulCluster extends Construct implements IConsulCluster {
       });
     }
     this.consulVersion = props.consulVersion ?? ConsulCluster.DEFAULT_CONSUL_VERSION;
-    const version = parseVersion('consulVersion', this.consulVersion);
+    const version = parseVersion('consulVersion', this.consulVersion, this);
     if (compareVersions(version, parseVersion('minimum', ConsulCluster.MINIMUM_CONSUL_VERSION)) < 0) {
       throw new ValidationError(this, {
         prop: 'consulVersion',
@@ -183,7 +183,7 @@ export class ConsulCluster extends Construct implements IConsulCluster {
     this.meshGatewayMode = props.meshGatewayMode ?? MeshGatewayMode.REMOTE;
     this.explicitPeerThrough = props.peerThroughMeshGateways;
 
-    this.provider = new ConsulProvider(this, 'Provider', {
+    this.provider = new ClusterProvider(this, 'Provider', {
       alias,
       address: props.address,
       scheme: props.scheme,
@@ -266,5 +266,33 @@ export class ConsulCluster extends Construct implements IConsulCluster {
       );
     }
     return messages;
+  }
+}
+
+/**
+ * A cluster's `consul` provider block, written in the same place whatever order the clusters were declared
+ * in. cdktf writes the blocks of one provider type as a list in construct-tree order (the order of the
+ * `new ConsulCluster` calls), so on its own the list, and with it the synthesized JSON, would depend on that
+ * order. Instead, the n-th cluster provider of the stack in tree order writes the block of the n-th cluster
+ * provider by alias (then construct path): the blocks come out sorted by alias. Resources still name their
+ * cluster's provider by its own alias, and each block keeps its own attributes and overrides; providers
+ * created outside a {@link ConsulCluster} are written where cdktf puts them.
+ */
+class ClusterProvider extends ConsulProvider {
+  public toTerraform(): any {
+    return ConsulProvider.prototype.toTerraform.call(this.writtenHere());
+  }
+
+  public toHclTerraform(): any {
+    return ConsulProvider.prototype.toHclTerraform.call(this.writtenHere());
+  }
+
+  /** The cluster provider whose block this one's place in the list holds. */
+  private writtenHere(): ClusterProvider {
+    const inTreeOrder = TerraformStack.of(this)
+      .node.findAll()
+      .filter((c): c is ClusterProvider => c instanceof ClusterProvider);
+    const byAlias = [...inTreeOrder].sort((a, b) => compareStrings(a.alias ?? '', b.alias ?? '') || compareStrings(a.node.path, b.node.path));
+    return byAlias[inTreeOrder.indexOf(this)] ?? this;
   }
 }
