@@ -11,7 +11,8 @@ import type { IClusterPeering } from './peering';
 import * as errors from './private/errors';
 import { KIND, register, registered } from './private/registry';
 import { isEnterprise, requireEnterprise } from './private/scoping';
-import { assertDnsLabel, assertNotBlank, compareStrings, compareVersions, parseVersion } from './private/validate';
+import { providerWrittenAt } from './private/provider-order';
+import { assertDnsLabel, assertNotBlank, compareVersions, parseVersion } from './private/validate';
 
 
 /** What other constructs need to know about a Consul cluster (one datacenter). */
@@ -269,30 +270,17 @@ export class ConsulCluster extends Construct implements IConsulCluster {
   }
 }
 
-/**
- * A cluster's `consul` provider block, written in the same place whatever order the clusters were declared
- * in. cdktf writes the blocks of one provider type as a list in construct-tree order (the order of the
- * `new ConsulCluster` calls), so on its own the list, and with it the synthesized JSON, would depend on that
- * order. Instead, the n-th cluster provider of the stack in tree order writes the block of the n-th cluster
- * provider by alias (then construct path): the blocks come out sorted by alias. Resources still name their
- * cluster's provider by its own alias, and each block keeps its own attributes and overrides; providers
- * created outside a {@link ConsulCluster} are written where cdktf puts them.
- */
+/** A cluster's `consul` provider, whose block is written in alias order (see {@link providerWrittenAt}). */
 class ClusterProvider extends ConsulProvider {
   public toTerraform(): any {
-    return ConsulProvider.prototype.toTerraform.call(this.writtenHere());
+    return ConsulProvider.prototype.toTerraform.call(providerWrittenAt(this, isClusterProvider));
   }
 
   public toHclTerraform(): any {
-    return ConsulProvider.prototype.toHclTerraform.call(this.writtenHere());
+    return ConsulProvider.prototype.toHclTerraform.call(providerWrittenAt(this, isClusterProvider));
   }
+}
 
-  /** The cluster provider whose block this one's place in the list holds. */
-  private writtenHere(): ClusterProvider {
-    const inTreeOrder = TerraformStack.of(this)
-      .node.findAll()
-      .filter((c): c is ClusterProvider => c instanceof ClusterProvider);
-    const byAlias = [...inTreeOrder].sort((a, b) => compareStrings(a.alias ?? '', b.alias ?? '') || compareStrings(a.node.path, b.node.path));
-    return byAlias[inTreeOrder.indexOf(this)] ?? this;
-  }
+function isClusterProvider(c: IConstruct): c is ClusterProvider {
+  return c instanceof ClusterProvider;
 }

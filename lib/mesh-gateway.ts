@@ -1,11 +1,10 @@
 import { ITerraformDependable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AccessLevel, AclGrant, AclPolicyDocument, AclToken, IAclGrantee, IAclToken } from './acl';
-import { ValidationError } from './errors';
 import type { IPartition } from './partition';
 import { KIND, register } from './private/registry';
 import { isEnterprise } from './private/scoping';
-import { assertDnsLabel, assertNotBlank, assertPort, compareStrings } from './private/validate';
+import { assertDnsLabel, assertNotBlank, assertPort, assertPositiveInteger, compareStrings } from './private/validate';
 
 /** What other constructs need to know about a mesh gateway. */
 export interface IMeshGateway extends IConstruct {
@@ -150,14 +149,7 @@ export class MeshGateway extends Construct implements IMeshGateway {
     this.wanPort = props.wanPort ?? this.lanPort;
     assertPort('lanPort', this.lanPort, 1, this);
     assertPort('wanPort', this.wanPort, 1, this);
-    if (props.connectTimeoutMs !== undefined && !(Number.isInteger(props.connectTimeoutMs) && props.connectTimeoutMs > 0)) {
-      throw new ValidationError(this, {
-        prop: 'connectTimeoutMs',
-        value: props.connectTimeoutMs,
-        problem: 'must be a positive integer (milliseconds)',
-        fix: 'e.g. 5000',
-      });
-    }
+    if (props.connectTimeoutMs !== undefined) assertPositiveInteger('connectTimeoutMs', props.connectTimeoutMs, 'milliseconds', 5000, this);
     this.options = props;
     this.partition = props.partition;
     this.lanAddress = props.lanAddress;

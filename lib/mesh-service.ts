@@ -21,7 +21,7 @@ import { ClusterPeering } from './peering';
 import * as errors from './private/errors';
 import { KIND, register, registered } from './private/registry';
 import { describePartition, namespaceArg, normalizeNamespace, requireEnterprise } from './private/scoping';
-import { assertDnsLabel, assertNotBlank, assertPort, compareStrings, kebabFromId } from './private/validate';
+import { assertDnsLabel, assertNotBlank, assertPort, assertPositiveInteger, compareStrings, kebabFromId } from './private/validate';
 
 /** What other constructs need to know about a service in the mesh. */
 export interface IMeshService extends IConstruct {
@@ -169,15 +169,7 @@ export class MeshService extends Construct implements IMeshService {
     if (props.healthCheckHttpPath !== undefined && !props.healthCheckHttpPath.startsWith('/')) {
       throw new ValidationError(this, { prop: 'healthCheckHttpPath', value: props.healthCheckHttpPath, problem: 'must start with "/"', fix: 'start it with "/", e.g. "/health"' });
     }
-    const interval = props.healthCheckIntervalSec ?? 10;
-    if (!Number.isInteger(interval) || interval < 1) {
-      throw new ValidationError(this, {
-        prop: 'healthCheckIntervalSec',
-        value: interval,
-        problem: 'must be a positive integer number of seconds',
-        fix: 'e.g. 10',
-      });
-    }
+    assertPositiveInteger('healthCheckIntervalSec', props.healthCheckIntervalSec ?? 10, 'seconds', 10, this);
     this.namespace = normalizeNamespace(props.namespace);
     for (const other of registered<MeshService>(props.partition, KIND.SERVICE)) {
       if (other.serviceName === this.serviceName && other.namespace === this.namespace) {

@@ -5,7 +5,7 @@ import { DockerHost } from '../dataplane/docker/docker-host';
 import { DockerNetwork, IDockerNetwork } from '../dataplane/docker/network';
 import { ConsulServerContainer } from '../dataplane/docker/server';
 import { ipv4ToNumber, numberToIpv4, parseCidr } from '../private/ip';
-import { assertDnsLabel, compareStrings } from '../private/validate';
+import { assertDnsLabel, compareStrings, firstRepeated } from '../private/validate';
 
 /** One cluster of the lab. */
 export interface LabClusterSpec {
@@ -104,18 +104,10 @@ export class PeeringLabServers extends Construct {
         fix: 'give at least two clusters',
       });
     }
-    const seen = new Set<string>();
-    for (const spec of props.clusters) {
-      assertDnsLabel('datacenter', spec.datacenter, this);
-      if (seen.has(spec.datacenter)) {
-        throw new ValidationError(this, {
-          prop: 'datacenter',
-          value: spec.datacenter,
-          problem: 'appears twice in clusters',
-          fix: 'give each cluster its own name',
-        });
-      }
-      seen.add(spec.datacenter);
+    for (const spec of props.clusters) assertDnsLabel('datacenter', spec.datacenter, this);
+    const repeated = firstRepeated(props.clusters.map((spec) => spec.datacenter));
+    if (repeated !== undefined) {
+      throw new ValidationError(this, { prop: 'datacenter', value: repeated, problem: 'appears twice in clusters', fix: 'give each cluster its own name' });
     }
     this.host = props.host ?? new DockerHost(this, 'Host');
     this.wan = new DockerNetwork(this, 'Wan', { host: this.host, networkName: PeeringLabServers.WAN_NETWORK, subnet: props.wanSubnet });

@@ -49,6 +49,24 @@ export function assertPort(prop: string, value: number, min = 1, scope?: IConstr
   }
 }
 
+/** Throws a {@link ValidationError} unless `value` is a positive integer (tokens pass); `unit` names what it counts. */
+export function assertPositiveInteger(prop: string, value: number, unit: string, example: number, scope?: IConstruct): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ValidationError(scope, { prop, value, problem: `must be a positive integer (${unit})`, fix: `e.g. ${example}` });
+  }
+}
+
+/** The first value that occurs twice in `values`, or one of `reserved`, if any. */
+export function firstRepeated(values: readonly string[], reserved: readonly string[] = []): string | undefined {
+  const seen = new Set<string>(reserved);
+  for (const v of values) {
+    if (seen.has(v)) return v;
+    seen.add(v);
+  }
+  return undefined;
+}
+
 /** Throws a {@link ValidationError} when a string prop that must not be empty is blank (tokens pass). */
 export function assertNotBlank(prop: string, value: string, scope?: IConstruct): void {
   if (Token.isUnresolved(value)) return;

@@ -19,7 +19,7 @@ describe('PeeringLabServers', () => {
     expect(Testing.renderConstructTree(lab)).toMatchInlineSnapshot(`
 "Lab (PeeringLabServers)
 ├── Host (DockerHost)
-    ├── Provider (DockerProvider)
+    ├── Provider (HostProvider)
     └── Image-hashicorp_consul_1_22_5 (Image)
 ├── Wan (DockerNetwork)
     └── Resource (Network)

@@ -3,6 +3,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../../errors';
+import { providerWrittenAt } from '../../private/provider-order';
 import { KIND, register, registered } from '../../private/registry';
 
 /** Props of {@link DockerHost}. */
@@ -40,7 +41,7 @@ export class DockerHost extends Construct {
         fix: 'start with a letter and use letters, digits, "_" and "-"',
       });
     }
-    this.provider = new DockerProvider(this, 'Provider', { host: props.host, alias: props.providerAlias });
+    this.provider = new HostProvider(this, 'Provider', { host: props.host, alias: props.providerAlias });
     register(TerraformStack.of(this), KIND.DOCKER_HOST, this);
     this.node.addValidation({
       validate: () => {
@@ -96,4 +97,19 @@ export class DockerHost extends Construct {
     }
     this.published.set(`${hostIp}|${port}`, owner);
   }
+}
+
+/** A Docker host's `docker` provider, whose block is written in alias order (see {@link providerWrittenAt}). */
+class HostProvider extends DockerProvider {
+  public toTerraform(): any {
+    return DockerProvider.prototype.toTerraform.call(providerWrittenAt(this, isHostProvider));
+  }
+
+  public toHclTerraform(): any {
+    return DockerProvider.prototype.toHclTerraform.call(providerWrittenAt(this, isHostProvider));
+  }
+}
+
+function isHostProvider(c: IConstruct): c is HostProvider {
+  return c instanceof HostProvider;
 }

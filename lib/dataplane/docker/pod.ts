@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { AclToken, IAclToken } from '../../acl';
 import type { IPartition } from '../../partition';
 import { ValidationError } from '../../errors';
-import { assertDnsLabel, assertPort, compareStrings } from '../../private/validate';
+import { assertDnsLabel, assertPort, compareStrings, firstRepeated } from '../../private/validate';
 import { AgentServiceDefinition, ClientAgentConfig } from '../agent';
 import type { DockerHost } from './docker-host';
 import type { ConsulEnvoyImage } from './image';
@@ -162,17 +162,14 @@ export class ConsulAgentPod extends Construct {
       retryJoin: props.retryJoin,
     });
     const secrets = ClientAgentConfig.renderSecrets(this.agentToken.secretId, props.registrationToken.secretId, props.gossipEncryptionKey);
-    const stems = new Set<string>();
-    for (const d of props.serviceDefinitions) {
-      if (stems.has(d.fileStem) || ['agent', 'secrets'].includes(d.fileStem)) {
-        throw new ValidationError(this, {
-          prop: 'serviceDefinitions',
-          value: d.fileStem,
-          problem: 'names a file of the pod twice (agent.json and secrets.json are the agent\'s own)',
-          fix: 'give every definition its own file stem',
-        });
-      }
-      stems.add(d.fileStem);
+    const repeated = firstRepeated(props.serviceDefinitions.map((d) => d.fileStem), ['agent', 'secrets']);
+    if (repeated !== undefined) {
+      throw new ValidationError(this, {
+        prop: 'serviceDefinitions',
+        value: repeated,
+        problem: 'names a file of the pod twice (agent.json and secrets.json are the agent\'s own)',
+        fix: 'give every definition its own file stem',
+      });
     }
     const uploads: containerL1.ContainerUpload[] = [
       { file: '/consul/config/agent.json', content: JSON.stringify(config, null, 2) },

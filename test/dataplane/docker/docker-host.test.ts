@@ -11,6 +11,17 @@ describe('DockerHost', () => {
     expect(synthJson(stack).provider.docker).toEqual([{}, { alias: 'remote', host: 'ssh://ops@builder' }]);
   });
 
+  test('writes the provider blocks in alias order, whatever order the hosts were declared in', () => {
+    const declared = (names: string[]) => {
+      const stack = emptyStack();
+      for (const n of names) new DockerHost(stack, n, { host: `ssh://ops@${n}`, providerAlias: n });
+      return Testing.synth(stack);
+    };
+    const forward = declared(['alpha', 'beta', 'gamma']);
+    expect(declared(['gamma', 'alpha', 'beta'])).toBe(forward);
+    expect(JSON.parse(forward).provider.docker.map((p: any) => p.alias)).toEqual(['alpha', 'beta', 'gamma']);
+  });
+
   test('shares one pulled image per name', () => {
     const stack = emptyStack();
     const host = new DockerHost(stack, 'Local');
