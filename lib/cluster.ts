@@ -1,4 +1,4 @@
-import { ConsulProvider } from '@cdktf/provider-consul/lib/provider';
+import { ConsulProvider, ConsulProviderConfig } from '@cdktf/provider-consul/lib/provider';
 import { Annotations, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ConsulEdition } from './edition';
@@ -11,7 +11,7 @@ import type { IClusterPeering } from './peering';
 import * as errors from './private/errors';
 import { KIND, register, registered } from './private/registry';
 import { isEnterprise, requireEnterprise } from './private/scoping';
-import { providerWrittenAt } from './private/provider-order';
+import { providerWrittenAt, trackProvider } from './private/provider-order';
 import { assertDnsLabel, assertNotBlank, compareVersions, parseVersion } from './private/validate';
 
 
@@ -270,17 +270,20 @@ export class ConsulCluster extends Construct implements IConsulCluster {
   }
 }
 
-/** A cluster's `consul` provider, whose block is written in alias order (see {@link providerWrittenAt}). */
+/** A cluster's `consul` provider, whose block is written in alias order (see lib/private/provider-order.ts). */
 class ClusterProvider extends ConsulProvider {
+  public constructor(scope: Construct, id: string, config: ConsulProviderConfig) {
+    super(scope, id, config);
+    trackProvider(this, PROVIDER_KIND);
+  }
+
   public toTerraform(): any {
-    return ConsulProvider.prototype.toTerraform.call(providerWrittenAt(this, isClusterProvider));
+    return ConsulProvider.prototype.toTerraform.call(providerWrittenAt(this, PROVIDER_KIND));
   }
 
   public toHclTerraform(): any {
-    return ConsulProvider.prototype.toHclTerraform.call(providerWrittenAt(this, isClusterProvider));
+    return ConsulProvider.prototype.toHclTerraform.call(providerWrittenAt(this, PROVIDER_KIND));
   }
 }
 
-function isClusterProvider(c: IConstruct): c is ClusterProvider {
-  return c instanceof ClusterProvider;
-}
+const PROVIDER_KIND = 'consul-cluster-provider';

@@ -1,20 +1,49 @@
 import { TerraformProvider, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { register, registered } from './registry';
 import { compareStrings } from './validate';
 
-/**
- * Which provider's block `self` writes, so that the blocks of one provider type come out sorted by alias
- * (then construct path) whatever order the program created them in.
+/*
+ * Provider blocks in alias order.
  *
  * cdktf writes the blocks of one provider type as a list in construct-tree order, so on its own that list,
- * and with it the synthesized JSON, would depend on declaration order. A provider class of this library
- * (one per type: a cluster's consul provider, a Docker host's docker provider) overrides `toTerraform` to
- * write the block of the provider this returns: the n-th one in tree order writes the n-th one by alias.
- * Resources still name their provider by its own alias; providers created elsewhere are written where cdktf
- * puts them.
+ * and with it the synthesized JSON, would depend on the order in which the program declared the providers.
+ * A provider class of this library (one per type: a cluster's consul provider, a Docker host's docker
+ * provider) registers itself with `trackProvider` and overrides `toTerraform` to write the block of
+ * `providerWrittenAt(this)`: the n-th one in tree order writes the n-th one by alias (then construct path).
+ * Resources still name their provider by its own alias; providers created elsewhere are written where
+ * cdktf puts them.
  */
-export function providerWrittenAt<T extends TerraformProvider>(self: T, sameKind: (c: IConstruct) => c is T): T {
-  const inTreeOrder = TerraformStack.of(self).node.findAll().filter(sameKind);
-  const byAlias = [...inTreeOrder].sort((a, b) => compareStrings(a.alias ?? '', b.alias ?? '') || compareStrings(a.node.path, b.node.path));
-  return byAlias[inTreeOrder.indexOf(self)] ?? self;
+
+interface Placement {
+  readonly count: number;
+  readonly writes: Map<IConstruct, IConstruct>;
+}
+
+const placements = new WeakMap<TerraformStack, Map<string, Placement>>();
+
+/** Registers a provider of `kind` (one kind per provider class) in its stack. */
+export function trackProvider(provider: TerraformProvider, kind: string): void {
+  register(TerraformStack.of(provider), kind, provider);
+}
+
+/** Which provider's block `provider` (tracked under `kind`) writes. */
+export function providerWrittenAt<T extends TerraformProvider>(provider: T, kind: string): T {
+  const stack = TerraformStack.of(provider);
+  const all = registered<T>(stack, kind);
+  let byKind = placements.get(stack);
+  if (!byKind) {
+    byKind = new Map();
+    placements.set(stack, byKind);
+  }
+  let placement = byKind.get(kind);
+  // Tree order among the providers changes only when one is added: recompute then, not on every call.
+  if (!placement || placement.count !== all.length) {
+    const members = new Set<IConstruct>(all);
+    const inTreeOrder = stack.node.findAll().filter((c) => members.has(c)) as T[];
+    const byAlias = [...inTreeOrder].sort((a, b) => compareStrings(a.alias ?? '', b.alias ?? '') || compareStrings(a.node.path, b.node.path));
+    placement = { count: all.length, writes: new Map(inTreeOrder.map((p, i) => [p, byAlias[i]])) };
+    byKind.set(kind, placement);
+  }
+  return (placement.writes.get(provider) as T | undefined) ?? provider;
 }

@@ -1,9 +1,9 @@
 import * as imageL1 from '@cdktf/provider-docker/lib/image';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { DockerProvider, DockerProviderConfig } from '@cdktf/provider-docker/lib/provider';
 import { TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../../errors';
-import { providerWrittenAt } from '../../private/provider-order';
+import { providerWrittenAt, trackProvider } from '../../private/provider-order';
 import { KIND, register, registered } from '../../private/registry';
 
 /** Props of {@link DockerHost}. */
@@ -99,17 +99,20 @@ export class DockerHost extends Construct {
   }
 }
 
-/** A Docker host's `docker` provider, whose block is written in alias order (see {@link providerWrittenAt}). */
+/** A Docker host's `docker` provider, whose block is written in alias order (see lib/private/provider-order.ts). */
 class HostProvider extends DockerProvider {
+  public constructor(scope: Construct, id: string, config: DockerProviderConfig) {
+    super(scope, id, config);
+    trackProvider(this, PROVIDER_KIND);
+  }
+
   public toTerraform(): any {
-    return DockerProvider.prototype.toTerraform.call(providerWrittenAt(this, isHostProvider));
+    return DockerProvider.prototype.toTerraform.call(providerWrittenAt(this, PROVIDER_KIND));
   }
 
   public toHclTerraform(): any {
-    return DockerProvider.prototype.toHclTerraform.call(providerWrittenAt(this, isHostProvider));
+    return DockerProvider.prototype.toHclTerraform.call(providerWrittenAt(this, PROVIDER_KIND));
   }
 }
 
-function isHostProvider(c: IConstruct): c is HostProvider {
-  return c instanceof HostProvider;
-}
+const PROVIDER_KIND = 'docker-host-provider';
