@@ -55,14 +55,14 @@ export function notExported(service: string, upstream: string, peer: string, exp
   return (
     `upstream "${upstream}" of service "${service}" imports it from peer "${peer}", but partition ${exporter} ` +
     `does not export "${upstream}" to "${exporterPeer}"; use connectTo(), or add ` +
-    `exportedServices.addExport("${upstream}", ExportConsumer.peer("${exporterPeer}")) on the exporting partition`
+    `partition.addExport("${upstream}", ExportConsumer.peer("${exporterPeer}")) on the exporting partition`
   );
 }
 
 export function notAllowed(service: string, upstream: string, peer: string, exporter: string, exporterPeer: string): string {
   return (
     `upstream "${upstream}" of service "${service}" imports it from peer "${peer}", but no intention in ${exporter} ` +
-    `allows "${service}" from peer "${exporterPeer}"; use connectTo(), or add an IntentionSource.peerService` +
-    `("${exporterPeer}", "${service}") with IntentionAction.ALLOW on "${upstream}"`
+    `allows "${service}" from peer "${exporterPeer}"; use connectTo(), or call addIntention(IntentionSource.peerService` +
+    `("${exporterPeer}", "${service}"), IntentionAction.ALLOW) on "${upstream}"`
   );
 }
