@@ -90,8 +90,8 @@ export class Partition extends Construct implements IPartition {
     this.partitionName = name;
     this.cluster = props.cluster;
     this.isDefault = name === 'default';
-    if (!this.isDefault) requireEnterprise(this, props.cluster, 'partitionName', name, 'admin partitions');
     if (!this.isDefault) {
+      requireEnterprise(this, props.cluster, 'partitionName', name, 'admin partitions');
       this.resource = new adminPartition.AdminPartition(this, 'Resource', {
         name,
         description: props.description,

@@ -3,13 +3,6 @@
  * the user's prop or call, shows the value, and says how to fix it. cdktf prefixes the construct path.
  */
 
-export function enterpriseOnly(what: string, where: string, feature: string): string {
-  return (
-    `${what} on ${where} needs Consul Enterprise (${feature} are an Enterprise feature); set ` +
-    'edition: ConsulEdition.ENTERPRISE on the cluster if it runs Enterprise, or remove it'
-  );
-}
-
 export function modeNoneForPeers(prop: string, where: string): string {
   return `${prop} "none" ${modeNoneProblem(where)}; ${MODE_NONE_FIX}`;
 }
