@@ -9,10 +9,10 @@ import {
   IntentionAction,
   IntentionSource,
   MeshGatewayMode,
-  ValidationError,
 } from '../lib';
 import { emptyStack, onlyResource, resources, synthJson } from './fixtures/stack';
 import { peeredPair, twoClusters } from './fixtures/topology';
+import { validationErrorOf } from './fixtures/errors';
 
 function enterpriseCluster() {
   const stack = emptyStack();
@@ -127,16 +127,8 @@ describe('Connection', () => {
 
   test('fails without via across clusters, naming both partitions', () => {
     const { web, api } = peeredPair();
-    let error: unknown;
-    try {
-      web.connectTo(api, { localBindPort: 9300 });
-    } catch (e) {
-      error = e;
-    }
-    expect(ValidationError.isValidationError(error)).toBe(true);
-    const v = error as ValidationError;
-    expect(v.prop).toBe('connectTo(via)');
-    expect(v.constructPath).toBe('test/Dc1/Partitions/default/Web');
+    const v = validationErrorOf(() => web.connectTo(api, { localBindPort: 9300 }));
+    expect(v).toMatchObject({ prop: 'connectTo(via)', constructPath: 'test/Dc1/Partitions/default/Web' });
     expect(v.message).toMatch(/is missing: the caller is in partition "default" of cluster "dc1" and the callee "api" in partition "default" of cluster "dc2"; .*pass via: the ClusterPeering/);
   });
 

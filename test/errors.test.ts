@@ -1,19 +1,12 @@
 import { Testing } from 'cdktf';
 import { ServiceIntentions, UpstreamTarget, ValidationError } from '../lib';
 import { peeredPair, twoClusters } from './fixtures/topology';
+import { validationErrorOf } from './fixtures/errors';
 
 describe('ValidationError', () => {
   test('carries the construct path, the prop, the value and the fix', () => {
     const { dc1 } = twoClusters();
-    let error: unknown;
-    try {
-      dc1.defaultPartition.addService('Web', { port: 70000 });
-    } catch (e) {
-      error = e;
-    }
-    expect(ValidationError.isValidationError(error)).toBe(true);
-    expect(error).toBeInstanceOf(ValidationError);
-    const v = error as ValidationError;
+    const v = validationErrorOf(() => dc1.defaultPartition.addService('Web', { port: 70000 }));
     expect(v).toMatchObject({ constructPath: 'test/Dc1/Partitions/default/Web', prop: 'port', value: 70000, fix: 'use an integer from 1 to 65535' });
     expect(v.message).toBe('[test/Dc1/Partitions/default/Web] port 70000 is not a valid port; use an integer from 1 to 65535');
   });

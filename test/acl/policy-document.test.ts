@@ -1,9 +1,8 @@
 import { Lazy, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
-import { ValidationError } from '../../lib';
 import { AccessLevel, AclPolicyDocument, AclRuleScope } from '../../lib/acl';
 import { resolveIn } from '../fixtures/stack';
 import { ceMeshGatewayDocument } from '../fixtures/acl';
-
+import { validationErrorOf } from '../fixtures/errors';
 
 /** Reference §5.2, Enterprise gateway in the default partition. */
 function entDefaultPartitionGateway(): AclPolicyDocument {
@@ -330,18 +329,8 @@ describe('AclPolicyDocument', () => {
     });
 
     test('throws a ValidationError without a construct path (a document is not a construct)', () => {
-      let error: unknown;
-      try {
-        new AclPolicyDocument().addServiceRule('my web', AccessLevel.READ);
-      } catch (e) {
-        error = e;
-      }
-      expect(ValidationError.isValidationError(error)).toBe(true);
-      const v = error as ValidationError;
-      expect(v.constructPath).toBe('');
-      expect(v.prop).toBe('addServiceRule(name)');
-      expect(v.value).toBe('my web');
-      expect(v.fix).toBe('use letters, digits, "-", "_" and "." (e.g. "my-web")');
+      const v = validationErrorOf(() => new AclPolicyDocument().addServiceRule('my web', AccessLevel.READ));
+      expect(v).toMatchObject({ constructPath: '', prop: 'addServiceRule(name)', value: 'my web', fix: 'use letters, digits, "-", "_" and "." (e.g. "my-web")' });
     });
 
     test('fails on an empty exact name and points to the prefix rule', () => {

@@ -2,15 +2,14 @@ import type {} from 'cdktf/lib/testing/adapters/jest';
 import * as aclPolicy from '@cdktf/provider-consul/lib/acl-policy';
 import { TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { ValidationError } from '../../lib';
 import { AccessLevel, AclPolicy, AclPolicyDocument } from '../../lib/acl';
 import { onlyResource, resources, synthJson, testStack, resolveIn } from '../fixtures/stack';
 import { ceMeshGatewayDocument } from '../fixtures/acl';
+import { validationErrorOf } from '../fixtures/errors';
 
 const CE_GATEWAY_RULES =
   '{"mesh":"write","node_prefix":{"":{"policy":"read"}},"peering":"read",' +
   '"service":{"mesh-gateway":{"policy":"write"}},"service_prefix":{"":{"policy":"read"}}}';
-
 
 describe('AclPolicy', () => {
   test('synthesizes consul_acl_policy with the rendered rules on the given provider', () => {
@@ -170,18 +169,8 @@ describe('AclPolicy', () => {
 
   test('throws a ValidationError carrying the policy path, the prop, the name and the fix', () => {
     const { stack } = testStack();
-    let error: unknown;
-    try {
-      new AclPolicy(stack, 'Policy', { policyName: 'mesh gateway!' });
-    } catch (e) {
-      error = e;
-    }
-    expect(ValidationError.isValidationError(error)).toBe(true);
-    const v = error as ValidationError;
-    expect(v.constructPath).toBe('test/Policy');
-    expect(v.prop).toBe('policyName');
-    expect(v.value).toBe('mesh gateway!');
-    expect(v.fix).toBe('use 1-128 letters, digits, "-" and "_" (e.g. "mesh-gateway")');
+    const v = validationErrorOf(() => new AclPolicy(stack, 'Policy', { policyName: 'mesh gateway!' }));
+    expect(v).toMatchObject({ constructPath: 'test/Policy', prop: 'policyName', value: 'mesh gateway!', fix: 'use 1-128 letters, digits, "-" and "_" (e.g. "mesh-gateway")' });
   });
 
   describe('fromPolicyName', () => {

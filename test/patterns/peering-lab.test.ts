@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
-import { PeeringLabServers, ValidationError } from '../../lib';
+import { PeeringLabServers } from '../../lib';
 import { emptyStack, synthJson } from '../fixtures/stack';
+import { validationErrorOf } from '../fixtures/errors';
 
 const CLUSTERS = [
   { datacenter: 'dc2', lanSubnet: '10.12.0.0/24', httpHostPort: 9500 },
@@ -48,18 +49,8 @@ describe('PeeringLabServers', () => {
   });
 
   test('throws a ValidationError carrying the lab path, the prop, the datacenter and the fix', () => {
-    let error: unknown;
-    try {
-      new PeeringLabServers(emptyStack(), 'Lab', { clusters: [CLUSTERS[0], CLUSTERS[0]], wanSubnet: '10.10.0.0/24', managementToken: 'x' });
-    } catch (e) {
-      error = e;
-    }
-    expect(ValidationError.isValidationError(error)).toBe(true);
-    const v = error as ValidationError;
-    expect(v.constructPath).toBe('test/Lab');
-    expect(v.prop).toBe('datacenter');
-    expect(v.value).toBe(CLUSTERS[0].datacenter);
-    expect(v.fix).toBe('give each cluster its own name');
+    const v = validationErrorOf(() => new PeeringLabServers(emptyStack(), 'Lab', { clusters: [CLUSTERS[0], CLUSTERS[0]], wanSubnet: '10.10.0.0/24', managementToken: 'x' }));
+    expect(v).toMatchObject({ constructPath: 'test/Lab', prop: 'datacenter', value: CLUSTERS[0].datacenter, fix: 'give each cluster its own name' });
   });
 
   test('fails with fewer than two clusters or a repeated datacenter', () => {

@@ -1,7 +1,8 @@
 import { TerraformVariable } from 'cdktf';
-import { AppContainer, ValidationError } from '../../../lib';
+import { AppContainer } from '../../../lib';
 import { peeredPairWithDataPlane } from '../../fixtures/dataplane';
 import { synthJson } from '../../fixtures/stack';
+import { validationErrorOf } from '../../fixtures/errors';
 
 describe('AppContainer', () => {
   const pod = () => {
@@ -26,18 +27,8 @@ describe('AppContainer', () => {
 
   test('throws a ValidationError carrying the app path, the prop, the image and the fix for an untagged image', () => {
     const { stack, pod: p } = pod();
-    let error: unknown;
-    try {
-      new AppContainer(stack, 'App', { pod: p, image: 'registry.local:5000/team/web', healthCheck: ['CMD', 'true'] });
-    } catch (e) {
-      error = e;
-    }
-    expect(ValidationError.isValidationError(error)).toBe(true);
-    const v = error as ValidationError;
-    expect(v.constructPath).toBe('test/App');
-    expect(v.prop).toBe('image');
-    expect(v.value).toBe('registry.local:5000/team/web');
-    expect(v.fix).toBe('pin one, e.g. "registry.local:5000/team/web:1.0.0"');
+    const v = validationErrorOf(() => new AppContainer(stack, 'App', { pod: p, image: 'registry.local:5000/team/web', healthCheck: ['CMD', 'true'] }));
+    expect(v).toMatchObject({ constructPath: 'test/App', prop: 'image', value: 'registry.local:5000/team/web', fix: 'pin one, e.g. "registry.local:5000/team/web:1.0.0"' });
   });
 
   test('fails on references in env, untagged images and missing health checks', () => {

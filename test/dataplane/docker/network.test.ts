@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { DockerHost, DockerNetwork, ValidationError } from '../../../lib';
+import { DockerHost, DockerNetwork } from '../../../lib';
 import { emptyStack, onlyResource, synthJson } from '../../fixtures/stack';
+import { validationErrorOf } from '../../fixtures/errors';
 
 describe('DockerNetwork', () => {
   const setup = () => {
@@ -51,18 +52,8 @@ describe('DockerNetwork', () => {
   test('throws a ValidationError on the claiming construct for an address outside the subnet', () => {
     const { stack, host } = setup();
     const net = new DockerNetwork(stack, 'Lan', { host, networkName: 'dc1-lan', subnet: '10.11.0.0/24' });
-    let error: unknown;
-    try {
-      net.claimAddress('address', '10.12.0.1', new Construct(stack, 'Server'));
-    } catch (e) {
-      error = e;
-    }
-    expect(ValidationError.isValidationError(error)).toBe(true);
-    const v = error as ValidationError;
-    expect(v.constructPath).toBe('test/Server');
-    expect(v.prop).toBe('address');
-    expect(v.value).toBe('10.12.0.1');
-    expect(v.fix).toBe('pick an address inside 10.11.0.0/24 other than its network and broadcast addresses');
+    const v = validationErrorOf(() => net.claimAddress('address', '10.12.0.1', new Construct(stack, 'Server')));
+    expect(v).toMatchObject({ constructPath: 'test/Server', prop: 'address', value: '10.12.0.1', fix: 'pick an address inside 10.11.0.0/24 other than its network and broadcast addresses' });
   });
 
   test('fails on a subnet that is not a CIDR block', () => {
