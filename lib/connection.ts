@@ -6,8 +6,8 @@ import type { IMeshService } from './mesh-service';
 import type { IPartition } from './partition';
 import type { IClusterPeering } from './peering';
 import { KIND, register, registered } from './private/registry';
-import * as errors from './private/errors';
-import { describePartition, namespaceArg, normalizeNamespace } from './private/scoping';
+import { describePartition, namespaceArg } from './private/scoping';
+import { resolveUpstream } from './private/upstream';
 import { assertDnsLabel } from './private/validate';
 
 /**
@@ -52,11 +52,6 @@ export class UpstreamTarget {
   /** True when the target is outside the caller's partition (a peer or another partition). */
   public get isRemote(): boolean {
     return this.peerName !== undefined || this.partitionName !== undefined;
-  }
-
-  /** @internal */
-  public _key(): string {
-    return `${this.peerName ?? ''}|${this.partitionName ?? ''}|${normalizeNamespace(this.namespace) ?? ''}|${this.serviceName}`;
   }
 }
 
@@ -249,23 +244,13 @@ export class Connection {
     this.callee = callee;
     this.via = via;
 
-    const remote = this.kind !== ConnectionKind.LOCAL;
-    const mode = options.meshGatewayMode ?? (remote ? from.cluster.meshGatewayMode : undefined);
-    if (this.kind === ConnectionKind.PEER && mode === MeshGatewayMode.NONE) {
-      throw new ValidationError(caller, {
-        prop: 'meshGatewayMode',
-        value: mode,
-        problem: errors.modeNoneProblem(`connection "${caller.serviceName}" -> "${callee.serviceName}"`),
-        fix: errors.MODE_NONE_FIX,
-      });
-    }
     const target =
       this.kind === ConnectionKind.PEER
         ? UpstreamTarget.peerService(this.callerPeerName!, callee.serviceName, callee.namespace)
         : this.kind === ConnectionKind.PARTITION
           ? UpstreamTarget.partitionService(to.partitionName, callee.serviceName, callee.namespace)
           : UpstreamTarget.service(callee.serviceName, callee.namespace);
-    this.upstream = upstreamOf(target, options.localBindPort, options.localBindAddress ?? '127.0.0.1', mode);
+    this.upstream = resolveUpstream(caller, from, target, options, `connection "${caller.serviceName}" -> "${callee.serviceName}"`);
     const where =
       this.kind === ConnectionKind.PEER ? ` in ${this.calleePeerName}` : this.kind === ConnectionKind.PARTITION ? ` in partition ${from.partitionName}` : '';
     this.description = options.description ?? `${caller.serviceName}${where} may call ${callee.serviceName} (cdktf-consul-peering)`;
@@ -314,43 +299,3 @@ export class Connection {
 }
 
 const byKey = (c: Connection): string => c.key;
-
-/**
- * An upstream from its target and options.
- * @internal
- */
-export function upstreamOf(target: UpstreamTarget, localBindPort: number, localBindAddress: string, mode?: MeshGatewayMode): MeshUpstream {
-  return {
-    destinationName: target.serviceName,
-    destinationPeer: target.peerName,
-    destinationPartition: target.partitionName,
-    destinationNamespace: normalizeNamespace(target.namespace),
-    localBindAddress,
-    localBindPort,
-    meshGatewayMode: mode,
-  };
-}
-
-/**
- * The upstream in Consul's agent config-file form (snake_case).
- * @internal
- */
-export function renderUpstream(u: MeshUpstream): Record<string, unknown> {
-  const out: Record<string, unknown> = { destination_name: u.destinationName };
-  if (u.destinationPeer !== undefined) out.destination_peer = u.destinationPeer;
-  if (u.destinationPartition !== undefined) out.destination_partition = u.destinationPartition;
-  if (u.destinationNamespace !== undefined) out.destination_namespace = u.destinationNamespace;
-  out.local_bind_address = u.localBindAddress;
-  out.local_bind_port = u.localBindPort;
-  if (u.meshGatewayMode !== undefined) out.mesh_gateway = { mode: u.meshGatewayMode };
-  return out;
-}
-
-/**
- * The upstream's key in a caller's list (its destination).
- * @internal
- */
-export function upstreamKey(u: MeshUpstream): string {
-  return `${u.destinationPeer ?? ''}|${u.destinationPartition ?? ''}|${u.destinationNamespace ?? ''}|${u.destinationName}`;
-}
-

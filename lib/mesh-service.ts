@@ -4,22 +4,14 @@ import { AclToken, IAclToken } from './acl';
 import { ExportConsumer } from './config-entries/exported-services';
 import { ServiceDefaults, ServiceProtocol } from './config-entries/service-defaults';
 import { IntentionAction, IntentionSource, ServiceIntentions } from './config-entries/service-intentions';
-import {
-  Connection,
-  ConnectionKind,
-  ConnectionOptions,
-  MeshUpstream,
-  renderUpstream,
-  UpstreamOptions,
-  upstreamKey,
-  upstreamOf,
-} from './connection';
+import { Connection, ConnectionOptions, MeshUpstream, UpstreamOptions } from './connection';
 import { ValidationError } from './errors';
 import { MeshGatewayMode } from './mesh-gateway-mode';
 import type { IPartition } from './partition';
 import { ClusterPeering } from './peering';
 import * as errors from './private/errors';
 import { KIND, register, registered } from './private/registry';
+import { renderUpstream, resolveUpstream, upstreamKey } from './private/upstream';
 import { describePartition, namespaceArg, normalizeNamespace, requireEnterprise } from './private/scoping';
 import { assertDnsLabel, assertNotBlank, assertPort, assertPositiveInteger, compareStrings, kebabFromId } from './private/validate';
 
@@ -247,18 +239,9 @@ export class MeshService extends Construct implements IMeshService {
     if (normalizeNamespace(target.namespace) !== undefined) {
       requireEnterprise(this, cluster, `upstream "${target.serviceName}" to namespace`, target.namespace, 'namespaces');
     }
-    const mode = options.meshGatewayMode ?? (target.isRemote ? cluster.meshGatewayMode : undefined);
-    if (target.peerName !== undefined && mode === MeshGatewayMode.NONE) {
-      throw new ValidationError(this, {
-        prop: 'meshGatewayMode',
-        value: mode,
-        problem: errors.modeNoneProblem(`upstream "${target.serviceName}" of service "${this.serviceName}"`),
-        fix: errors.MODE_NONE_FIX,
-      });
-    }
-    const upstream = upstreamOf(target, options.localBindPort, options.localBindAddress ?? '127.0.0.1', mode);
-    this.checkUpstream(upstream, this.added.get(target._key()));
-    this.added.set(target._key(), upstream);
+    const upstream = resolveUpstream(this, this.partition, target, options, `upstream "${target.serviceName}" of service "${this.serviceName}"`);
+    this.checkUpstream(upstream);
+    this.added.set(upstreamKey(upstream), upstream);
     return { ...upstream };
   }
 
@@ -273,7 +256,7 @@ export class MeshService extends Construct implements IMeshService {
   public connectTo(target: IMeshService, options: ConnectionOptions): Connection {
     // The upstream must fit this sidecar (free local port, no other upstream to the same destination)
     // before the connection is recorded, so a refused call leaves nothing behind.
-    const connection = Connection._record(this, target, options, (c) => this.checkUpstream(c.upstream, undefined, c));
+    const connection = Connection._record(this, target, options, (c) => this.checkUpstream(c.upstream, c));
     if (connection.exportConsumer) target.partition._exportsEntry();
     target._intentionsEntry();
     return connection;
@@ -328,10 +311,11 @@ export class MeshService extends Construct implements IMeshService {
    * Throws when `upstream` contradicts what the sidecar already has: the same destination with other
    * options, or a local bind port in use.
    */
-  private checkUpstream(upstream: MeshUpstream, sameTarget: MeshUpstream | undefined, connection?: Connection): void {
+  private checkUpstream(upstream: MeshUpstream, connection?: Connection): void {
     const key = upstreamKey(upstream);
     const what = `upstream "${upstream.destinationName}"${upstream.destinationPeer ? ` from peer "${upstream.destinationPeer}"` : ''}`;
-    const existing = sameTarget ?? this.upstreams.find((u) => upstreamKey(u) === key);
+    const current = this.upstreams;
+    const existing = current.find((u) => upstreamKey(u) === key);
     if (existing) {
       if (JSON.stringify(existing) === JSON.stringify(upstream)) return;
       throw new ValidationError(this, {
@@ -346,7 +330,7 @@ export class MeshService extends Construct implements IMeshService {
     assertPort('localBindPort', upstream.localBindPort, 1, this);
     assertNotBlank('localBindAddress', upstream.localBindAddress, this);
     if (Token.isUnresolved(upstream.localBindPort)) return;
-    for (const other of this.upstreams) {
+    for (const other of current) {
       if (other.localBindPort === upstream.localBindPort && other.localBindAddress === upstream.localBindAddress) {
         throw new ValidationError(this, {
           prop: 'localBindPort',
@@ -372,16 +356,15 @@ export class MeshService extends Construct implements IMeshService {
   private validateUpstreams(): string[] {
     const messages: string[] = [];
     const hasGateway = this.partition.meshGateways.length > 0;
-    for (const c of Connection.from(this)) {
-      if (c.upstream.meshGatewayMode === MeshGatewayMode.LOCAL && c.kind !== ConnectionKind.LOCAL && !hasGateway) {
-        messages.push(errors.localModeWithoutGateway(this.serviceName, c.upstream.destinationName, this.partition.partitionName));
-      }
-    }
-    for (const u of this.added.values()) {
+    // Local mode needs a gateway here for every remote upstream, added or from a connection.
+    for (const u of this.upstreams) {
       const remote = u.destinationPeer !== undefined || u.destinationPartition !== undefined;
       if (u.meshGatewayMode === MeshGatewayMode.LOCAL && remote && !hasGateway) {
         messages.push(errors.localModeWithoutGateway(this.serviceName, u.destinationName, this.partition.partitionName));
       }
+    }
+    // Added upstreams must find their export and intention; a connection writes its own.
+    for (const u of this.added.values()) {
       if (u.destinationPeer !== undefined) messages.push(...this.validatePeerUpstream(u));
       if (u.destinationPartition !== undefined) messages.push(...this.validatePartitionUpstream(u));
     }

@@ -1,0 +1,52 @@
+import type { IConstruct } from 'constructs';
+import type { MeshUpstream, UpstreamTarget } from '../connection';
+import { ValidationError } from '../errors';
+import { MeshGatewayMode } from '../mesh-gateway-mode';
+import type { IPartition } from '../partition';
+import * as errors from './errors';
+import { normalizeNamespace } from './scoping';
+
+/** How an upstream is asked for (by `addUpstream` or by a connection). */
+export interface UpstreamRequest {
+  readonly localBindPort: number;
+  readonly localBindAddress?: string;
+  readonly meshGatewayMode?: MeshGatewayMode;
+}
+
+/**
+ * The upstream a sidecar in `partition` gets for `target`: the gateway mode is the request's, else, for a
+ * peer or another partition, the caller's cluster mode; `none` is refused for peers (reported on `scope`,
+ * naming `where`).
+ */
+export function resolveUpstream(scope: IConstruct, partition: IPartition, target: UpstreamTarget, request: UpstreamRequest, where: string): MeshUpstream {
+  const mode = request.meshGatewayMode ?? (target.isRemote ? partition.cluster.meshGatewayMode : undefined);
+  if (target.peerName !== undefined && mode === MeshGatewayMode.NONE) {
+    throw new ValidationError(scope, { prop: 'meshGatewayMode', value: mode, problem: errors.modeNoneProblem(where), fix: errors.MODE_NONE_FIX });
+  }
+  return {
+    destinationName: target.serviceName,
+    destinationPeer: target.peerName,
+    destinationPartition: target.partitionName,
+    destinationNamespace: normalizeNamespace(target.namespace),
+    localBindAddress: request.localBindAddress ?? '127.0.0.1',
+    localBindPort: request.localBindPort,
+    meshGatewayMode: mode,
+  };
+}
+
+/** The upstream in Consul's agent config-file form (snake_case). */
+export function renderUpstream(u: MeshUpstream): Record<string, unknown> {
+  const out: Record<string, unknown> = { destination_name: u.destinationName };
+  if (u.destinationPeer !== undefined) out.destination_peer = u.destinationPeer;
+  if (u.destinationPartition !== undefined) out.destination_partition = u.destinationPartition;
+  if (u.destinationNamespace !== undefined) out.destination_namespace = u.destinationNamespace;
+  out.local_bind_address = u.localBindAddress;
+  out.local_bind_port = u.localBindPort;
+  if (u.meshGatewayMode !== undefined) out.mesh_gateway = { mode: u.meshGatewayMode };
+  return out;
+}
+
+/** The upstream's key in a sidecar's list: its destination (peer, partition, namespace, name). */
+export function upstreamKey(u: MeshUpstream): string {
+  return `${u.destinationPeer ?? ''}|${u.destinationPartition ?? ''}|${u.destinationNamespace ?? ''}|${u.destinationName}`;
+}
