@@ -172,6 +172,21 @@ export class ClusterDataPlane extends Construct {
     });
   }
 
+  /**
+   * Throws unless `partition` (of the gateway or service handed to this data plane) is in this cluster;
+   * reported on the data plane, where the mistake was made.
+   * @internal
+   */
+  public _assertOwnCluster(prop: string, value: string, partition: IPartition): void {
+    if (partition.cluster === this.cluster) return;
+    throw new ValidationError(this, {
+      prop,
+      value,
+      problem: `belongs to cluster "${partition.cluster.datacenter}", not "${this.cluster.datacenter}"`,
+      fix: 'use that cluster\'s ClusterDataPlane',
+    });
+  }
+
   /** Runs `gateway` in a pod: agent + `consul connect envoy -gateway=mesh -register`. */
   public addGateway(gateway: IMeshGateway, options: GatewayDataPlaneOptions = {}): MeshGatewayDataPlane {
     return new MeshGatewayDataPlane(gateway, 'DataPlane', { ...options, gateway, dataPlane: this });
@@ -213,15 +228,7 @@ export class MeshGatewayDataPlane extends Construct {
     super(scope, id);
     const { gateway, dataPlane } = props;
     const cluster = dataPlane.cluster;
-    if (gateway.partition.cluster !== cluster) {
-      // Reported on the data plane the gateway was handed to (addGateway), not on the gateway.
-      throw new ValidationError(dataPlane, {
-        prop: 'gateway',
-        value: gateway.node.path,
-        problem: `belongs to cluster "${gateway.partition.cluster.datacenter}", not "${cluster.datacenter}"`,
-        fix: 'use that cluster\'s ClusterDataPlane',
-      });
-    }
+    dataPlane._assertOwnCluster('gateway', gateway.node.path, gateway.partition);
     const onWan = props.wan !== undefined && props.wan.contains(gateway.wanAddress);
     if (props.wan && props.wan.host !== dataPlane.host) {
       throw new ValidationError(this, {
@@ -298,15 +305,7 @@ export class MeshServiceDataPlane extends Construct {
     super(scope, id);
     const { service, dataPlane } = props;
     const cluster = dataPlane.cluster;
-    if (service.partition.cluster !== cluster) {
-      // Reported on the data plane the service was handed to (addService), not on the service.
-      throw new ValidationError(dataPlane, {
-        prop: 'service',
-        value: service.serviceName,
-        problem: `belongs to cluster "${service.partition.cluster.datacenter}", not "${cluster.datacenter}"`,
-        fix: 'use that cluster\'s ClusterDataPlane',
-      });
-    }
+    dataPlane._assertOwnCluster('service', service.serviceName, service.partition);
     const podName = `${cluster.datacenter}-${service.partition.partitionName}-${service.serviceName}`;
     this.pod = dataPlane._pod(this, {
       partition: service.partition,
