@@ -1,0 +1,306 @@
+// Command consul-live applies one synthesized cdktf stack to live Consul servers and checks the result
+// (the live tier; see README "How we verify").
+//
+//	consul-live -consul /path/to/consul -stack cdktf.out/stacks/<name>/cdk.tf.json [-timeout 240s] [-keep]
+//
+// It re-executes itself in a private network namespace (root only), so every address it uses (servers on
+// 127.0.0.1, gateway stand-ins on the gateways' own LAN and WAN addresses, added to that namespace's
+// loopback device) exists only there and disappears with it. Everything it starts is killed when it
+// exits, also on failure or timeout. On success it prints one `consul live: ...` line and exits 0; on any
+// mismatch it prints the line, then one `live: problem: ...` line each, and exits 1; on a setup error, 2.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+const netnsEnv = "CONSUL_LIVE_IN_NETNS"
+
+func main() {
+	consulBin := flag.String("consul", "", "path to the consul binary (v1.14.0)")
+	stackFile := flag.String("stack", "", "path to a synthesized cdk.tf.json")
+	timeout := flag.Duration("timeout", 240*time.Second, "hard limit for the whole run")
+	keep := flag.Bool("keep", false, "keep the scratch directory (server logs) after the run")
+	hold := flag.Bool("hold", false, "after the checks, keep everything running until interrupted (to look at the servers with nsenter)")
+	flag.Parse()
+	if *consulBin == "" || *stackFile == "" {
+		fmt.Fprintln(os.Stderr, "usage: consul-live -consul BIN -stack cdk.tf.json [-timeout 240s] [-keep]")
+		os.Exit(2)
+	}
+	if os.Getenv(netnsEnv) != "1" {
+		os.Exit(reexecInNetns(*timeout))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	go func() { <-sig; cancel() }()
+	os.Exit(run(ctx, *consulBin, *stackFile, *keep, *hold))
+}
+
+// reexecInNetns runs this command again in a new network namespace and waits for it, killing it (and so,
+// through their parent-death signal, the servers it started) when the time is up.
+func reexecInNetns(timeout time.Duration) int {
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "live:", err)
+		return 2
+	}
+	cmd := exec.Command(self, os.Args[1:]...)
+	cmd.Env = append(os.Environ(), netnsEnv+"=1")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET, Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(os.Stderr, "live: cannot start in a private network namespace (needs root or CAP_SYS_ADMIN): %v\n", err)
+		return 2
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			return 2
+		}
+		return 0
+	case <-time.After(timeout + 20*time.Second):
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		fmt.Fprintf(os.Stderr, "live: killed after %s\n", timeout+20*time.Second)
+		return 2
+	}
+}
+
+var ipOnly = regexp.MustCompile(`^[0-9.]+$`)
+
+func run(ctx context.Context, consulBin, stackFile string, keep, hold bool) int {
+	rep := &report{}
+	fail := func(format string, args ...interface{}) int {
+		fmt.Fprintf(os.Stderr, "live: "+format+"\n", args...)
+		return 2
+	}
+	s, err := loadStack(stackFile)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if len(s.Clusters) == 0 {
+		fmt.Println("consul live: no consul provider in this stack, nothing to apply")
+		return 0
+	}
+	out, err := exec.Command(consulBin, "version").Output()
+	if err != nil {
+		return fail("%s version: %v", consulBin, err)
+	}
+	rep.Version = strings.TrimPrefix(strings.Fields(string(out))[1], "v")
+	rep.Clusters = len(s.Clusters)
+
+	pods, podOf, notes, err := discoverPods(s)
+	if err != nil {
+		return fail("%v", err)
+	}
+	rep.Notes = append(rep.Notes, notes...)
+
+	// Loopback inside the namespace, with every gateway address on it.
+	var ips []string
+	seen := map[string]bool{}
+	for _, p := range pods {
+		for _, a := range p.Addresses {
+			host, _, err := net.SplitHostPort(a)
+			if err != nil || !ipOnly.MatchString(host) || strings.HasPrefix(host, "127.") || seen[host] {
+				continue
+			}
+			seen[host] = true
+			ips = append(ips, host)
+		}
+	}
+	sort.Strings(ips)
+	if err := exec.Command("ip", "link", "set", "lo", "up").Run(); err != nil {
+		return fail("ip link set lo up: %v", err)
+	}
+	for _, ip := range ips {
+		if out, err := exec.Command("ip", "addr", "add", ip+"/32", "dev", "lo").CombinedOutput(); err != nil {
+			return fail("ip addr add %s: %v %s", ip, err, out)
+		}
+	}
+
+	root, err := os.MkdirTemp("", "consul-live-")
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer func() {
+		if keep {
+			fmt.Fprintf(os.Stderr, "live: kept %s\n", root)
+		} else {
+			os.RemoveAll(root)
+		}
+	}()
+
+	mgmt := uuid()
+	servers := map[*cluster]*server{}
+	var gateways []*gatewayStandIn
+	apps := &appStandIns{}
+	defer func() {
+		for _, g := range gateways {
+			g.stop()
+		}
+		apps.stop()
+		for _, srv := range servers {
+			srv.stop()
+		}
+	}()
+	taken := map[string]bool{}
+	serversStart := time.Now()
+	type started struct {
+		srv *server
+		err error
+	}
+	results := make([]started, len(s.Clusters))
+	var wg sync.WaitGroup
+	for i, c := range s.Clusters {
+		addr := httpAddress(c, i, taken)
+		taken[addr] = true
+		wg.Add(1)
+		go func(i int, c *cluster, addr string) {
+			defer wg.Done()
+			srv, err := startServer(ctx, consulBin, root, c, i, mgmt, addr)
+			results[i] = started{srv, err}
+		}(i, c, addr)
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.srv != nil {
+			servers[s.Clusters[i]] = r.srv
+		}
+	}
+	for _, r := range results {
+		if r.err != nil {
+			return fail("%v", r.err)
+		}
+	}
+	rep.Notes = append(rep.Notes, fmt.Sprintf("%d servers ready in %.1fs", len(servers), time.Since(serversStart).Seconds()))
+
+	keys := make([]string, 0, len(pods))
+	for k := range pods {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		p := pods[k]
+		if !p.Gateway || len(p.Addresses) == 0 {
+			continue
+		}
+		g, err := startGatewayStandIn(p.Cluster.Datacenter+"/"+p.NodeName, servers[p.Cluster], p.Addresses)
+		if err != nil {
+			return fail("%v", err)
+		}
+		gateways = append(gateways, g)
+	}
+
+	vars := map[string]string{}
+	for name := range s.Variables {
+		vars[name] = mgmt // every variable of our stacks is an operator token; the lab's is the management token
+	}
+	for _, c := range s.Clusters {
+		if c.TokenExpr != "" && !strings.HasPrefix(c.TokenExpr, "${var.") {
+			return fail("provider %s: the live tier supplies operator tokens through variables only (token is %q)", c.ref(), c.TokenExpr)
+		}
+	}
+	a := &applier{ctx: ctx, s: s, r: &resolver{s: s, vars: vars}, servers: servers, consul: consulBin, root: root,
+		apps: apps, rep: rep, pods: pods, podOf: podOf, serviceTokens: map[string]string{}}
+	applyStart := time.Now()
+	if err := a.apply(); err != nil {
+		rep.problem("apply: %v", err)
+	}
+	rep.Registrations = a.regCount
+	rep.Notes = append(rep.Notes, fmt.Sprintf("applied %d nodes in %.1fs", len(s.Order), time.Since(applyStart).Seconds()))
+
+	links, err := peerLinks(s)
+	if err != nil {
+		rep.problem("%v", err)
+	}
+	if len(rep.Problems) == 0 {
+		a.checkPeerings(links, 60*time.Second)
+		a.checkImports(links, 60*time.Second)
+		a.checkCalls(links)
+		a.checkRegistrations()
+		a.checkConvergence()
+		a.checkGatewayPaths(gateways)
+	}
+	for _, g := range gateways {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("gateway stand-in %s routed: %s", g.Name, sortedCounts(g.Routed())))
+	}
+
+	fmt.Println(rep.line())
+	for _, n := range rep.Notes {
+		fmt.Println("live: note:", n)
+	}
+	for _, p := range rep.Problems {
+		fmt.Println("live: problem:", p)
+	}
+	if hold {
+		for _, c := range s.Clusters {
+			fmt.Printf("live: hold: %s HTTP %s (nsenter --net=/proc/%d/ns/net ...)\n", c.Datacenter, servers[c].HTTP, os.Getpid())
+		}
+		tokenFile := filepath.Join(root, "management.token")
+		_ = os.WriteFile(tokenFile, []byte(mgmt), 0o600)
+		fmt.Printf("live: hold: management token in %s\n", tokenFile)
+		<-ctx.Done()
+	}
+	if !rep.ok() {
+		for _, srv := range servers {
+			fmt.Fprintf(os.Stderr, "--- %s server log (last 30 lines) ---\n%s\n", srv.C.Datacenter, tail(srv.LogFile, 30))
+		}
+		return 1
+	}
+	return 0
+}
+
+// checkGatewayPaths: where a cluster's mesh entry peers through mesh gateways, its gateway stand-ins must
+// have carried the peering control plane (dialer side: to a peer; acceptor side: to the local server).
+func (a *applier) checkGatewayPaths(gateways []*gatewayStandIn) {
+	through := map[*cluster]bool{}
+	for _, e := range a.entries {
+		if e.Kind == "mesh" && strings.Contains(strings.ReplaceAll(str(e.Body, "config_json"), " ", ""), `"PeerThroughMeshGateways":true`) {
+			through[e.Cluster] = true
+		}
+	}
+	for c := range through {
+		carried := 0
+		for _, g := range gateways {
+			if g.srv.C != c {
+				continue
+			}
+			for k, v := range g.Routed() {
+				if k == "local server" || strings.HasPrefix(k, "peer ") {
+					carried += v
+				}
+			}
+		}
+		if carried == 0 && len(gateways) > 0 {
+			a.rep.problem("%s peers through mesh gateways, but no gateway of %s carried a peering connection", c.Datacenter, c.Datacenter)
+		}
+	}
+}
+
+func uuid() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
