@@ -28,7 +28,7 @@ describe('ConsulCluster', () => {
       Peering: { PeerThroughMeshGateways: true },
     });
     expect(proxy).toMatchObject({ name: 'global', provider: 'consul.dc1' });
-    expect(JSON.parse(proxy.config_json)).toEqual({ Expose: {}, MeshGateway: { Mode: 'remote' } });
+    expect(JSON.parse(proxy.config_json)).toEqual({ Expose: {}, MeshGateway: { Mode: 'remote' }, TransparentProxy: {}, AccessLogs: {} });
     expect(mesh.partition).toBeUndefined();
   });
 

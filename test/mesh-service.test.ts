@@ -97,7 +97,7 @@ describe('MeshService', () => {
     expect(Testing.synth(stack)).toHaveResourceWithProperties(serviceDefaults.ConfigEntryServiceDefaults, {
       name: 'api',
       protocol: 'http',
-      expose: [{}],
+      expose: [{ checks: false }],
       provider: 'consul.dc2',
     });
     expect(api.serviceDefinition.service.checks).toEqual([{ name: 'api http', http: 'http://127.0.0.1:8080/health', interval: '10s' }]);

@@ -50,12 +50,25 @@ export class ProxyDefaults extends Construct {
     this.resource = clusterConfigEntry(this, props.cluster, 'proxy-defaults', 'global', () => this.toJson());
   }
 
-  /** The entry body as the Consul API returns it (without Kind, Name, Partition, Namespace). */
+  /**
+   * The entry body exactly as the Consul API echoes it (without Kind, Name, Partition, Namespace), so that a
+   * second plan is empty: the provider decodes the server's read and ours with `api.DecodeConfigEntry` and
+   * compares them with `reflect.DeepEqual`, and in the API struct (`github.com/hashicorp/consul/api` v1.32)
+   * `TransparentProxy` and `AccessLogs` are pointers, which the server's value-typed fields always fill:
+   * - `TransparentProxy: {}`: echoed by every version with peering (seen live on Consul 1.14.0, where
+   *   leaving it out made every later plan show an update);
+   * - `AccessLogs: {}`: the server's `AccessLogsConfig` is a value field since Consul 1.15 (access logs),
+   *   echoed as `{}` by every version this library supports (>= 1.19). Reasoned from the server's struct
+   *   and api v1.32, not run live (no later Consul than 1.14 can be built here); the live tier strips it
+   *   for its 1.14 servers, which do not know the key.
+   */
   public toJson(): any {
     const body: Record<string, unknown> = {};
     if (this.protocol !== undefined) body.Config = { protocol: this.protocol };
     body.Expose = {};
     body.MeshGateway = this.meshGatewayMode ? { Mode: this.meshGatewayMode } : {};
+    body.TransparentProxy = {};
+    body.AccessLogs = {};
     return body;
   }
 }

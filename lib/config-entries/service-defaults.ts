@@ -37,7 +37,12 @@ export interface ServiceDefaultsProps {
 /**
  * The `service-defaults` config entry of one service (its protocol).
  *
- * Creates one `consul_config_entry_service_defaults` with the empty `expose {}` block the provider requires.
+ * Creates one `consul_config_entry_service_defaults`. Besides the name and protocol it writes the three
+ * blocks the provider (v2.22) always stores after reading the entry back, with the values Consul returns
+ * when they are not set: `expose { checks = false }`, `mesh_gateway { mode = "" }` and
+ * `transparent_proxy { outbound_listener_port = 0, dialed_directly = false }`. These blocks are sets, and
+ * a set element left out (or written as `expose {}`) differs from the stored one, so without them every
+ * later plan shows an update (seen live against Consul 1.14.0 with the real provider).
  * @see https://developer.hashicorp.com/consul/docs/reference/config-entry/service-defaults
  */
 export class ServiceDefaults extends Construct {
@@ -55,7 +60,9 @@ export class ServiceDefaults extends Construct {
       protocol: props.protocol,
       namespace: namespaceArg(props.partition, props.namespace),
       partition: props.partition.resourcePartition,
-      expose: [{}],
+      expose: [{ checks: false }],
+      meshGateway: [{ mode: '' }],
+      transparentProxy: [{ outboundListenerPort: 0, dialedDirectly: false }],
       provider: props.partition.cluster.provider,
     });
   }

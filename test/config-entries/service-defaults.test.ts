@@ -4,13 +4,16 @@ import { ServiceDefaults, ServiceProtocol } from '../../lib';
 import { bareCluster } from '../fixtures/topology';
 
 describe('ServiceDefaults', () => {
-  test('writes the protocol with the empty expose block the provider requires', () => {
+  test('writes the protocol and the set blocks exactly as the provider stores them after reading back', () => {
     const { stack, cluster } = bareCluster();
     const d = new ServiceDefaults(stack, 'Api', { serviceName: 'api', protocol: ServiceProtocol.GRPC, partition: cluster.defaultPartition });
     expect(Testing.synth(stack)).toHaveResourceWithProperties(serviceDefaults.ConfigEntryServiceDefaults, {
       name: 'api',
       protocol: 'grpc',
-      expose: [{}],
+      // the values Consul returns when unset: anything less plans an update forever
+      expose: [{ checks: false }],
+      mesh_gateway: [{ mode: '' }],
+      transparent_proxy: [{ outbound_listener_port: 0, dialed_directly: false }],
       provider: 'consul.dc2',
     });
     expect(d.node.defaultChild).toBe(d.resource);
