@@ -8,11 +8,10 @@
  * `github.com/hashicorp/consul/api` and its dependencies through the Go module proxy.
  */
 import { spawnSync } from 'child_process';
-import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { listStacks } from './engine';
+import { goToolBinary } from './go-tool';
 import { App, DefaultTokenResolver, StringConcat, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 
@@ -31,59 +30,12 @@ export interface ConformanceResult {
   readonly stderr: string;
 }
 
-/** The engine cache directory shared by tiers 2 and 3. */
-export function engineCacheDir(): string {
-  return process.env.CONSUL_PEERING_ENGINE_CACHE || path.join(os.homedir(), '.cache', 'cdktf-consul-peering', 'engine');
-}
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(p));
-    else if (entry.name.endsWith('.go') || entry.name === 'go.mod' || entry.name === 'go.sum') out.push(p);
-  }
-  return out.sort();
-}
-
-function sourceHash(): string {
-  const h = crypto.createHash('sha256');
-  for (const f of sourceFiles(CONFORMANCE_SOURCE_DIR)) {
-    h.update(path.relative(CONFORMANCE_SOURCE_DIR, f)).update('\0').update(fs.readFileSync(f)).update('\0');
-  }
-  return h.digest('hex');
-}
-
-let builtBinary: string | undefined;
-
 /**
- * Path to the checker binary, building it first when it is missing or its sources changed.
- * Concurrent Jest workers may both build; each writes to its own temporary file and renames it into place.
+ * Path to the checker binary, building it first when it is missing or its sources changed
+ * (see {@link goToolBinary}).
  */
 export function conformanceBinary(): string {
-  if (builtBinary) return builtBinary;
-  const bin = path.join(engineCacheDir(), 'bin', 'consul-conformance');
-  const stamp = `${bin}.sha256`;
-  const hash = sourceHash();
-  const upToDate = fs.existsSync(bin) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === hash;
-  if (!upToDate) {
-    fs.mkdirSync(path.dirname(bin), { recursive: true });
-    const tmp = `${bin}.${process.pid}.tmp`;
-    const r = spawnSync('go', ['build', '-buildvcs=false', '-trimpath', '-o', tmp, '.'], {
-      cwd: CONFORMANCE_SOURCE_DIR,
-      encoding: 'utf8',
-    });
-    if (r.error) {
-      throw new Error(`cannot run "go" (${r.error.message}); tier-3 conformance needs a Go toolchain (>= 1.23) on PATH`);
-    }
-    if (r.status !== 0) {
-      throw new Error(`building the conformance checker in ${CONFORMANCE_SOURCE_DIR} failed:\n${r.stderr}`);
-    }
-    fs.renameSync(tmp, bin);
-    fs.writeFileSync(stamp, `${hash}\n`);
-  }
-  builtBinary = bin;
-  return bin;
+  return goToolBinary(CONFORMANCE_SOURCE_DIR, 'consul-conformance');
 }
 
 /**

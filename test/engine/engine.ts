@@ -397,7 +397,7 @@ function asArray(v: Record<string, unknown> | Record<string, unknown>[] | undefi
   return Array.isArray(v) ? v : [v];
 }
 
-function parseEnvFile(file: string): Record<string, string> {
+export function parseEnvFile(file: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     const i = line.indexOf('=');

@@ -9,6 +9,8 @@
 #   terraformrc     TF_CLI_CONFIG_FILE for terraform/tofu (filesystem_mirror + direct exclude)
 #   engine.env      TERRAFORM_BINARY_NAME=... and TF_CLI_CONFIG_FILE=... (cdktf CLI compatible)
 #   providers.tsv   one line a provider: source, type, status (built|unavailable), version, module, note
+#   bin/consul-<v>  the Consul server binary of the live tier (test/engine/consul-live.test.ts)
+#   consul.env      CONSUL_BINARY=... and CONSUL_VERSION=..., or CONSUL_UNAVAILABLE=<why>
 #
 # Environment:
 #   CONSUL_PEERING_ENGINE_CACHE   cache dir (see above)
@@ -43,6 +45,13 @@ DOCKER_PINS=(
   # from the v3 schema (docs/v3_v4_migration.md)
   "github.com/kreuzwerker/terraform-provider-docker@v0.0.0-20260916201441-96d331c98ff4|4.6.1-0.20260916201441.96d331c98ff4"
 )
+# Consul for the live tier. v1.14.0 is the newest Consul that is MPL-2.0 and builds from the Go module
+# proxy (later 1.14 patches need an api module version the proxy does not serve; 1.15+ need submodules the
+# package lists mark not-to-use; 1.17+ are not open source), and the first with peering through mesh
+# gateways. The module hash is pinned (go.sum "h1:" of the module zip) and its LICENSE must be MPL-2.0.
+CONSUL_SERVER_PIN="github.com/hashicorp/consul@v1.14.0"
+CONSUL_SERVER_VERSION="1.14.0"
+CONSUL_SERVER_SUM="h1:5tVQkQ9VAzZikD3cg8dz2y6mKXIRK53vl3LF2AJkMAM="
 # OpenTofu (MPL-2.0), built only when no terraform CLI is installed (or CONSUL_PEERING_ENGINE_CLI=tofu).
 TOFU_PIN="github.com/opentofu/opentofu@v1.10.10"
 TOFU_PACKAGE="github.com/opentofu/opentofu/cmd/tofu"
@@ -177,6 +186,44 @@ ensure_provider() {
 
 ensure_provider "$CONSUL_SOURCE" "$CONSUL_BINDINGS_VERSION" "${CONSUL_PINS[@]}"
 ensure_provider "$DOCKER_SOURCE" "$DOCKER_BINDINGS_VERSION" "${DOCKER_PINS[@]}"
+
+# --- Consul server binary (live tier) -----------------------------------------------------------
+CONSUL_BIN="$CACHE/bin/consul-$CONSUL_SERVER_VERSION"
+consul_stamp="$CACHE/stamps/consul-server.stamp"
+write_consul_env() { printf '%s\n' "$@" >"$CACHE/consul.env.tmp" && mv -f "$CACHE/consul.env.tmp" "$CACHE/consul.env"; }
+if [ -x "$CONSUL_BIN" ] && [ "$(cat "$consul_stamp" 2>/dev/null)" = "$CONSUL_SERVER_PIN $CONSUL_SERVER_SUM" ]; then
+  log "consul $CONSUL_SERVER_VERSION: cached"
+  write_consul_env "CONSUL_BINARY=$CONSUL_BIN" "CONSUL_VERSION=$CONSUL_SERVER_VERSION"
+else
+  t0=$(date +%s.%N)
+  need_go consul
+  rm -f "$consul_stamp"
+  consul_why=""
+  if ! info="$(cd "$CACHE" && GOFLAGS=-mod=mod go mod download -json "$CONSUL_SERVER_PIN" 2>&1)"; then
+    consul_why="the Go module proxy refused $CONSUL_SERVER_PIN: $(printf '%s' "$info" | oneline)"
+  else
+    fields="$(printf '%s' "$info" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);process.stdout.write([j.Sum,j.Dir].join("\t"))})')"
+    sum="${fields%%$'\t'*}" dir="${fields#*$'\t'}"
+    if [ "$sum" != "$CONSUL_SERVER_SUM" ]; then
+      consul_why="$CONSUL_SERVER_PIN has module hash $sum, pinned $CONSUL_SERVER_SUM"
+    elif ! head -n 5 "$dir/LICENSE" | grep -q "Mozilla Public License, version 2.0"; then
+      consul_why="$CONSUL_SERVER_PIN: its LICENSE is not MPL-2.0 ($(head -n 3 "$dir/LICENSE" | oneline))"
+    fi
+  fi
+  if [ -z "$consul_why" ]; then
+    go_build consul-server "$CONSUL_SERVER_PIN" "" "$CONSUL_BIN" "-s -w"
+    [ -z "$GB_REFUSED" ] || consul_why="$GB_REFUSED"
+  fi
+  if [ -n "$consul_why" ]; then
+    log "consul $CONSUL_SERVER_VERSION not obtainable: $consul_why"
+    write_consul_env "CONSUL_UNAVAILABLE=$consul_why"
+  else
+    printf '%s %s' "$CONSUL_SERVER_PIN" "$CONSUL_SERVER_SUM" >"$consul_stamp"
+    log "consul $CONSUL_SERVER_VERSION: built in $(elapsed "$t0") ($("$CONSUL_BIN" version | head -n 1), MPL-2.0, $CONSUL_SERVER_SUM)"
+    write_consul_env "CONSUL_BINARY=$CONSUL_BIN" "CONSUL_VERSION=$CONSUL_SERVER_VERSION"
+    BUILT_ANY=1
+  fi
+fi
 
 # Same tree under the OpenTofu default registry hostname: real directories with hard-linked
 # binaries (OpenTofu's mirror scan does not follow a symlinked hostname directory).

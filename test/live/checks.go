@@ -205,58 +205,67 @@ func (a *applier) checkImports(links []peerLink, within time.Duration) {
 	}
 }
 
-// checkCalls asks the destination's server, through /v1/agent/connect/authorize, whether a connection
-// from each declared source's SPIFFE ID (in the source cluster's trust domain) is allowed, and that an
-// undeclared source is denied. Consul 1.14's authorize matches intention sources by name, namespace and
-// partition only (agent/connect/authz.go AuthorizeIntentionTarget); it does not read the source peer, so
-// the peer of each source is checked from the intention as the server stores it (intentions/match).
+// checkCalls takes the declared calls from the registered sidecars' upstreams (what the callers will dial),
+// independently of the intentions rendered for them, and asks the destination's server through
+// /v1/agent/connect/authorize whether a connection from the caller's SPIFFE ID (in its own cluster's trust
+// domain) is allowed; then that an undeclared caller is denied. Consul 1.14's authorize matches intention
+// sources by name, namespace and partition only (agent/connect/authz.go AuthorizeIntentionTarget) and does
+// not read the source peer, so for calls across a peering the intention the server stores is also checked
+// to name the caller's cluster by the destination's local name for it (/v1/connect/intentions/match).
 func (a *applier) checkCalls(links []peerLink) {
-	for _, e := range a.entries {
-		if e.Kind != api.ServiceIntentions {
-			continue
+	type call struct {
+		from        *cluster
+		caller      string
+		to          *cluster
+		dest        string
+		peerThere   string // the destination cluster's local name for the caller's cluster ("" when local)
+		description string
+	}
+	var calls []call
+	for _, r := range a.registered {
+		sc := obj(obj(r.def["connect"])["sidecar_service"])
+		for _, u := range list(obj(sc["proxy"]), "upstreams") {
+			m := obj(u)
+			c := call{from: r.srv.C, caller: str(r.def, "name"), to: r.srv.C, dest: str(m, "destination_name")}
+			if p := str(m, "destination_peer"); p != "" {
+				l := findLink(links, r.srv.C, p)
+				if l == nil {
+					a.rep.Allowed++
+					a.rep.problem("%s in %s has an upstream to peer %q, which no peering of this stack names", c.caller, r.srv.C.Datacenter, p)
+					continue
+				}
+				c.to, c.peerThere = l.To, reverseName(links, l)
+			}
+			c.description = fmt.Sprintf("%s in %s calling %s in %s", c.caller, c.from.Datacenter, c.dest, c.to.Datacenter)
+			calls = append(calls, c)
 		}
-		srv := a.servers[e.Cluster]
-		token := a.serviceTokens[e.Cluster.ref()+"/"+e.Name]
+	}
+	deniedDone := map[string]bool{}
+	for _, c := range calls {
+		a.rep.Allowed++
+		srv := a.servers[c.to]
+		token := a.serviceTokens[c.to.ref()+"/"+c.dest]
 		if token == "" {
 			token = srv.MgmtTok
 		}
-		var firstSource *cluster
-		for _, x := range list(e.Body, "sources") {
-			m := obj(x)
-			if str(m, "action") != "allow" {
-				continue
-			}
-			a.rep.Allowed++
-			src := e.Cluster
-			if p := str(m, "peer"); p != "" {
-				l := findLink(links, e.Cluster, p)
-				if l == nil {
-					a.rep.problem("%s allows %s from peer %q, which no peering of this stack names", e.Address, str(m, "name"), p)
-					continue
-				}
-				src = l.To
-			}
-			if firstSource == nil {
-				firstSource = src
-			}
-			ok, reason, err := authorize(srv, token, e.Name, a.spiffe(src, str(m, "name"), str(m, "namespace")))
-			if err != nil || !ok {
-				a.rep.problem("%s: %s in %s calling %s: not allowed (%s %v)", e.Address, str(m, "name"), src.Datacenter, e.Name, reason, err)
-				continue
-			}
-			if p := str(m, "peer"); p != "" && !a.intentionStoredWithPeer(srv, e.Name, str(m, "name"), p) {
-				a.rep.problem("%s: the server's intention for %s has no source peer %q", e.Address, str(m, "name"), p)
-				continue
-			}
+		ok, reason, err := authorize(srv, token, c.dest, a.spiffe(c.from, c.caller, ""))
+		switch {
+		case err != nil || !ok:
+			a.rep.problem("%s: not allowed (%s %v)", c.description, reason, err)
+		case c.peerThere != "" && !a.intentionStoredWithPeer(srv, c.dest, c.caller, c.peerThere):
+			a.rep.problem("%s: allowed, but the server's intention for %s has no source peer %q", c.description, c.caller, c.peerThere)
+		default:
 			a.rep.AllowedOK++
 		}
-		if firstSource == nil {
-			firstSource = e.Cluster
+		key := c.to.ref() + "/" + c.dest
+		if deniedDone[key] {
+			continue
 		}
+		deniedDone[key] = true
 		a.rep.Denied++
-		ok, reason, err := authorize(srv, token, e.Name, a.spiffe(firstSource, "undeclared-caller", ""))
+		ok, reason, err = authorize(srv, token, c.dest, a.spiffe(c.from, "undeclared-caller", ""))
 		if err != nil || ok {
-			a.rep.problem("%s: undeclared-caller in %s calling %s: allowed (%s %v)", e.Address, firstSource.Datacenter, e.Name, reason, err)
+			a.rep.problem("undeclared-caller in %s calling %s in %s: allowed (%s %v)", c.from.Datacenter, c.dest, c.to.Datacenter, reason, err)
 			continue
 		}
 		a.rep.DeniedOK++

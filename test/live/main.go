@@ -7,7 +7,8 @@
 // 127.0.0.1, gateway stand-ins on the gateways' own LAN and WAN addresses, added to that namespace's
 // loopback device) exists only there and disappears with it. Everything it starts is killed when it
 // exits, also on failure or timeout. On success it prints one `consul live: ...` line and exits 0; on any
-// mismatch it prints the line, then one `live: problem: ...` line each, and exits 1; on a setup error, 2.
+// mismatch it prints the line, then one `live: problem: ...` line each, and exits 1; on a setup error, 2;
+// for a stack that needs Consul Enterprise, it prints `consul live: skipped, <why>` and exits 3.
 package main
 
 import (
@@ -101,6 +102,10 @@ func run(ctx context.Context, consulBin, stackFile string, keep, hold bool) int 
 	if len(s.Clusters) == 0 {
 		fmt.Println("consul live: no consul provider in this stack, nothing to apply")
 		return 0
+	}
+	if why := enterpriseOnly(s); why != "" {
+		fmt.Printf("consul live: skipped, %s: Consul 1.14 Community cannot run it (admin partitions and namespaces are Enterprise)\n", why)
+		return 3
 	}
 	out, err := exec.Command(consulBin, "version").Output()
 	if err != nil {
@@ -295,6 +300,30 @@ func (a *applier) checkGatewayPaths(gateways []*gatewayStandIn) {
 			a.rep.problem("%s peers through mesh gateways, but no gateway of %s carried a peering connection", c.Datacenter, c.Datacenter)
 		}
 	}
+}
+
+// enterpriseOnly names the first thing in the stack that needs Consul Enterprise, or returns "".
+func enterpriseOnly(s *stack) string {
+	for _, c := range s.Clusters {
+		if c.Partition != "" && c.Partition != "default" {
+			return fmt.Sprintf("provider %s uses partition %q", c.ref(), c.Partition)
+		}
+	}
+	for _, n := range s.Order {
+		switch n.Type {
+		case "consul_admin_partition", "consul_namespace":
+			return n.Address
+		}
+		if !strings.HasPrefix(n.Type, "consul_") {
+			continue
+		}
+		for _, k := range []string{"partition", "namespace"} {
+			if v := str(n.Body, k); v != "" && v != "default" {
+				return fmt.Sprintf("%s has %s %q", n.Address, k, v)
+			}
+		}
+	}
+	return ""
 }
 
 func uuid() string {
