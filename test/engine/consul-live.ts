@@ -40,12 +40,30 @@ export interface LiveResult {
   readonly stderr: string;
   /** The `consul live: ...` line (summary or skip reason). */
   readonly line: string;
+  /** The pod runner's `data plane live: ...` line ("" for a control-plane run). */
+  readonly dataPlaneLine: string;
 }
+
+/** The summary line of the pod runner. */
+export const DATA_PLANE_SUMMARY =
+  /^data plane live: (\d+) pods, (\d+) agents joined, (\d+) registrations with own tokens, (\d+) envoy bootstraps, peerings ACTIVE (\d+)\/(\d+) \(Envoy and Docker not run; (\d+) keys stripped for 1\.14\)$/m;
 
 /** Applies one synthesized stack to live servers (see test/live/main.go) and returns what it printed. */
 export function runLive(consul: LiveConsul, stackFile: string, timeoutSeconds = 240): LiveResult {
+  return runApplier(consul, ['-stack', stackFile], timeoutSeconds);
+}
+
+/**
+ * Deploys stacks in order with the pod runner (test/live/pods.go): Docker networks as bridges, pods as
+ * network namespaces, lab servers and client agents for real, Envoy commands with -bootstrap.
+ */
+export function runPods(consul: LiveConsul, stackFiles: string[], timeoutSeconds = 300): LiveResult {
+  return runApplier(consul, ['-pods', ...stackFiles.flatMap((f) => ['-stack', f])], timeoutSeconds);
+}
+
+function runApplier(consul: LiveConsul, args: string[], timeoutSeconds: number): LiveResult {
   const bin = goToolBinary(LIVE_SOURCE_DIR, 'consul-live');
-  const r = spawnSync(bin, ['-consul', consul.binary, '-stack', stackFile, '-timeout', `${timeoutSeconds}s`], {
+  const r = spawnSync(bin, ['-consul', consul.binary, ...args, '-timeout', `${timeoutSeconds}s`], {
     encoding: 'utf8',
     timeout: (timeoutSeconds + 60) * 1000,
     killSignal: 'SIGKILL',
@@ -53,5 +71,6 @@ export function runLive(consul: LiveConsul, stackFile: string, timeoutSeconds = 
   });
   if (r.error) throw r.error;
   const line = (r.stdout.split('\n').find((l) => l.startsWith('consul live:')) ?? '').trim();
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, line };
+  const dataPlaneLine = (r.stdout.split('\n').find((l) => l.startsWith('data plane live:')) ?? '').trim();
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, line, dataPlaneLine };
 }

@@ -340,60 +340,73 @@ func (a *applier) checkConvergence() {
 }
 
 // checkRegistrations reads each registered definition back from the agent with its own token and compares
-// what the data plane depends on: kind, name, address, port, tagged addresses and sidecar upstreams.
+// it with its definition (compareRegistration).
 func (a *applier) checkRegistrations() {
 	for _, r := range a.registered {
 		c, _ := r.srv.clientWithToken(r.token)
-		id := str(r.def, "id")
-		if id == "" {
-			id = str(r.def, "name")
-		}
+		id := serviceID(r.def)
 		svc, _, err := c.Agent().Service(id, nil)
 		if err != nil {
 			a.rep.problem("registration %s in %s: reading it back with its own token: %v", id, r.srv.C.Datacenter, err)
 			continue
 		}
-		var diffs []string
-		cmp := func(what string, want, got interface{}) {
-			if fmt.Sprint(want) != fmt.Sprint(got) {
-				diffs = append(diffs, fmt.Sprintf("%s %v, registered %v", what, want, got))
-			}
-		}
-		cmp("kind", str(r.def, "kind"), string(svc.Kind))
-		cmp("name", str(r.def, "name"), svc.Service)
-		cmp("port", intOf(r.def["port"]), svc.Port)
-		cmp("address", str(r.def, "address"), svc.Address)
-		for _, t := range []string{"lan", "wan"} {
-			want := obj(obj(r.def["tagged_addresses"])[t])
-			if want == nil {
+		var side *api.AgentService
+		if obj(obj(r.def["connect"])["sidecar_service"]) != nil {
+			if side, _, err = c.Agent().Service(id+"-sidecar-proxy", nil); err != nil {
+				a.rep.problem("registration %s in %s: its sidecar: %v", id, r.srv.C.Datacenter, err)
 				continue
 			}
-			got := svc.TaggedAddresses[t]
-			cmp(t+" address", fmt.Sprintf("%s:%d", str(want, "address"), intOf(want["port"])), fmt.Sprintf("%s:%d", got.Address, got.Port))
 		}
-		if sc := obj(obj(r.def["connect"])["sidecar_service"]); sc != nil {
-			side, _, err := c.Agent().Service(id+"-sidecar-proxy", nil)
-			if err != nil {
-				diffs = append(diffs, "sidecar: "+err.Error())
-			} else {
-				cmp("sidecar port", intOf(sc["port"]), side.Port)
-				wantUp := list(obj(sc["proxy"]), "upstreams")
-				cmp("upstream count", len(wantUp), len(side.Proxy.Upstreams))
-				for i, u := range wantUp {
-					if i >= len(side.Proxy.Upstreams) {
-						break
-					}
-					m, g := obj(u), side.Proxy.Upstreams[i]
-					cmp(fmt.Sprintf("upstream[%d]", i),
-						fmt.Sprintf("%s peer=%s partition=%s ns=%s %s:%d mode=%s", str(m, "destination_name"), str(m, "destination_peer"), str(m, "destination_partition"), str(m, "destination_namespace"), str(m, "local_bind_address"), intOf(m["local_bind_port"]), str(obj(m["mesh_gateway"]), "mode")),
-						fmt.Sprintf("%s peer=%s partition=%s ns=%s %s:%d mode=%s", g.DestinationName, g.DestinationPeer, g.DestinationPartition, g.DestinationNamespace, g.LocalBindAddress, g.LocalBindPort, g.MeshGateway.Mode))
-				}
-			}
-		}
-		if len(diffs) > 0 {
+		if diffs := compareRegistration(r.def, svc, side); len(diffs) > 0 {
 			a.rep.problem("registration %s in %s differs from its definition: %s", id, r.srv.C.Datacenter, strings.Join(diffs, "; "))
 		}
 	}
+}
+
+// compareRegistration compares what the data plane depends on: kind, name, address, port, tagged
+// addresses, and the sidecar's port and upstreams.
+func compareRegistration(def map[string]interface{}, svc, side *api.AgentService) []string {
+	if svc == nil {
+		return []string{"not registered"}
+	}
+	var diffs []string
+	cmp := func(what string, want, got interface{}) {
+		if fmt.Sprint(want) != fmt.Sprint(got) {
+			diffs = append(diffs, fmt.Sprintf("%s %v, registered %v", what, want, got))
+		}
+	}
+	cmp("kind", str(def, "kind"), string(svc.Kind))
+	cmp("name", str(def, "name"), svc.Service)
+	cmp("port", intOf(def["port"]), svc.Port)
+	cmp("address", str(def, "address"), svc.Address)
+	for _, t := range []string{"lan", "wan"} {
+		want := obj(obj(def["tagged_addresses"])[t])
+		if want == nil {
+			continue
+		}
+		got := svc.TaggedAddresses[t]
+		cmp(t+" address", fmt.Sprintf("%s:%d", str(want, "address"), intOf(want["port"])), fmt.Sprintf("%s:%d", got.Address, got.Port))
+	}
+	sc := obj(obj(def["connect"])["sidecar_service"])
+	if sc == nil {
+		return diffs
+	}
+	if side == nil || side.Proxy == nil {
+		return append(diffs, "sidecar not registered")
+	}
+	cmp("sidecar port", intOf(sc["port"]), side.Port)
+	wantUp := list(obj(sc["proxy"]), "upstreams")
+	cmp("upstream count", len(wantUp), len(side.Proxy.Upstreams))
+	for i, u := range wantUp {
+		if i >= len(side.Proxy.Upstreams) {
+			break
+		}
+		m, g := obj(u), side.Proxy.Upstreams[i]
+		cmp(fmt.Sprintf("upstream[%d]", i),
+			fmt.Sprintf("%s peer=%s partition=%s ns=%s %s:%d mode=%s", str(m, "destination_name"), str(m, "destination_peer"), str(m, "destination_partition"), str(m, "destination_namespace"), str(m, "local_bind_address"), intOf(m["local_bind_port"]), str(obj(m["mesh_gateway"]), "mode")),
+			fmt.Sprintf("%s peer=%s partition=%s ns=%s %s:%d mode=%s", g.DestinationName, g.DestinationPeer, g.DestinationPartition, g.DestinationNamespace, g.LocalBindAddress, g.LocalBindPort, g.MeshGateway.Mode))
+	}
+	return diffs
 }
 
 func httpDo(method, hostport, path, token string, body []byte) ([]byte, error) {

@@ -31,15 +31,22 @@ import (
 
 const netnsEnv = "CONSUL_LIVE_IN_NETNS"
 
+type stackList []string
+
+func (l *stackList) String() string     { return strings.Join(*l, ",") }
+func (l *stackList) Set(v string) error { *l = append(*l, v); return nil }
+
 func main() {
 	consulBin := flag.String("consul", "", "path to the consul binary (v1.14.0)")
-	stackFile := flag.String("stack", "", "path to a synthesized cdk.tf.json")
+	var stacks stackList
+	flag.Var(&stacks, "stack", "path to a synthesized cdk.tf.json (with -pods: repeat it, in deployment order)")
+	pods := flag.Bool("pods", false, "pod runner: emulate the stacks' Docker resources and run the data plane's agents for real")
 	timeout := flag.Duration("timeout", 240*time.Second, "hard limit for the whole run")
 	keep := flag.Bool("keep", false, "keep the scratch directory (server logs) after the run")
 	hold := flag.Bool("hold", false, "after the checks, keep everything running until interrupted (to look at the servers with nsenter)")
 	flag.Parse()
-	if *consulBin == "" || *stackFile == "" {
-		fmt.Fprintln(os.Stderr, "usage: consul-live -consul BIN -stack cdk.tf.json [-timeout 240s] [-keep]")
+	if *consulBin == "" || len(stacks) == 0 || (!*pods && len(stacks) > 1) {
+		fmt.Fprintln(os.Stderr, "usage: consul-live -consul BIN -stack cdk.tf.json [-timeout 240s] [-keep]\n       consul-live -pods -consul BIN -stack first/cdk.tf.json [-stack next/cdk.tf.json ...]")
 		os.Exit(2)
 	}
 	if os.Getenv(netnsEnv) != "1" {
@@ -50,7 +57,10 @@ func main() {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	go func() { <-sig; cancel() }()
-	os.Exit(run(ctx, *consulBin, *stackFile, *keep, *hold))
+	if *pods {
+		os.Exit(runPods(ctx, *consulBin, stacks, *keep))
+	}
+	os.Exit(run(ctx, *consulBin, stacks[0], *keep, *hold))
 }
 
 // reexecInNetns runs this command again in a new network namespace and waits for it, killing it (and so,
@@ -209,7 +219,7 @@ func run(ctx context.Context, consulBin, stackFile string, keep, hold bool) int 
 		if !p.Gateway || len(p.Addresses) == 0 {
 			continue
 		}
-		g, err := startGatewayStandIn(p.Cluster.Datacenter+"/"+p.NodeName, servers[p.Cluster], p.Addresses)
+		g, err := startGatewayStandIn(p.Cluster.Datacenter+"/"+p.NodeName, servers[p.Cluster], p.Addresses, 0)
 		if err != nil {
 			return fail("%v", err)
 		}

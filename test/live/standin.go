@@ -29,6 +29,7 @@ import (
 type gatewayStandIn struct {
 	Name      string // "dc1/mesh-gateway@10.11.0.10:8443"
 	srv       *server
+	pid       int // pod runner: the gateway pod's namespace (listen and dial from inside it); 0 = this namespace
 	listeners []net.Listener
 	mu        sync.Mutex
 	routed    map[string]int // "local server" / "peer <name>" / "refused <sni>" -> connections
@@ -51,8 +52,8 @@ func (g *gatewayStandIn) Routed() map[string]int {
 	return out
 }
 
-func startGatewayStandIn(name string, srv *server, addrs []string) (*gatewayStandIn, error) {
-	g := &gatewayStandIn{Name: name, srv: srv, routed: map[string]int{}}
+func startGatewayStandIn(name string, srv *server, addrs []string, pid int) (*gatewayStandIn, error) {
+	g := &gatewayStandIn{Name: name, srv: srv, routed: map[string]int{}, pid: pid}
 	seen := map[string]bool{}
 	sort.Strings(addrs)
 	for _, a := range addrs {
@@ -60,7 +61,13 @@ func startGatewayStandIn(name string, srv *server, addrs []string) (*gatewayStan
 			continue
 		}
 		seen[a] = true
-		l, err := net.Listen("tcp", a)
+		var l net.Listener
+		var err error
+		if pid > 0 {
+			l, err = listenIn(pid, a)
+		} else {
+			l, err = net.Listen("tcp", a)
+		}
 		if err != nil {
 			g.stop()
 			return nil, fmt.Errorf("gateway stand-in %s cannot listen on %s: %v", name, a, err)
@@ -97,7 +104,12 @@ func (g *gatewayStandIn) handle(c net.Conn) {
 	}
 	var up net.Conn
 	for _, t := range targets {
-		if up, err = net.DialTimeout("tcp", t, 3*time.Second); err == nil {
+		if g.pid > 0 {
+			up, err = dialFrom(g.pid, t)
+		} else {
+			up, err = net.DialTimeout("tcp", t, 3*time.Second)
+		}
+		if err == nil {
 			break
 		}
 	}
@@ -181,21 +193,31 @@ type appStandIns struct {
 	servers map[string]*http.Server
 }
 
-func (a *appStandIns) ensure(hostport string) error {
+func (a *appStandIns) ensure(hostport string) error { return a.ensureIn(0, hostport) }
+
+// ensureIn is ensure inside the network namespace of process pid (0: this one).
+func (a *appStandIns) ensureIn(pid int, hostport string) error {
 	if a.servers == nil {
 		a.servers = map[string]*http.Server{}
 	}
-	if _, ok := a.servers[hostport]; ok {
+	key := fmt.Sprintf("%d/%s", pid, hostport)
+	if _, ok := a.servers[key]; ok {
 		return nil
 	}
-	l, err := net.Listen("tcp", hostport)
+	var l net.Listener
+	var err error
+	if pid > 0 {
+		l, err = listenIn(pid, hostport)
+	} else {
+		l, err = net.Listen("tcp", hostport)
+	}
 	if err != nil {
 		return fmt.Errorf("app stand-in cannot listen on %s: %v", hostport, err)
 	}
 	s := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "live-tier app stand-in\n")
 	}), ReadHeaderTimeout: 5 * time.Second}
-	a.servers[hostport] = s
+	a.servers[key] = s
 	go func() { _ = s.Serve(l) }()
 	return nil
 }

@@ -1,0 +1,64 @@
+/**
+ * The data plane, live without Docker (pod runner, test/live/pods.go): the local lab's stacks, and the
+ * default example on the local lab's networks and servers (as its README deploys it), with Docker
+ * networks as bridges and pods as network namespaces inside a private namespace; lab servers and client
+ * agents run for real from their uploaded configuration, Envoy commands render bootstraps, gateways and
+ * apps are stand-ins. See README "How we verify".
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DATA_PLANE_SUMMARY, ensureConsul, LIVE_SUMMARY, LiveConsul, runPods } from './consul-live';
+import { synthesizeExample } from './conformance';
+
+const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
+const TEN_MINUTES = 600_000;
+
+let consul: LiveConsul;
+let work: string;
+let labStacks: string[];
+
+beforeAll(() => {
+  consul = ensureConsul();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'data-plane-live-'));
+  // lab (networks, servers) first, then mesh: the order the lab's README deploys them in
+  const lab = synthesizeExample(path.join(EXAMPLES, 'local-lab'), path.join(work, 'local-lab'));
+  labStacks = ['lab', 'mesh'].map((name) => {
+    const file = lab.stackFiles.find((f) => path.basename(path.dirname(f)) === name);
+    if (!file) throw new Error(`local-lab has no stack ${name}`);
+    return file;
+  });
+}, 45 * 60_000);
+
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+function expectDeployed(label: string, stackFiles: string[]): void {
+  const r = runPods(consul, stackFiles);
+  if (r.status !== 0) {
+    throw new Error(`pod runner failed for ${label} (exit ${r.status}):\n${r.stdout}\n${r.stderr.split('\n').slice(-80).join('\n')}`);
+  }
+  const m = DATA_PLANE_SUMMARY.exec(r.dataPlaneLine);
+  if (!m) throw new Error(`no data plane line for ${label}:\n${r.stdout}`);
+  const [pods, joined, registrations, bootstraps, active, peerings] = m.slice(1).map(Number);
+  expect(pods).toBeGreaterThan(0);
+  expect(joined).toBeGreaterThan(0);
+  expect(registrations).toBeGreaterThanOrEqual(joined);
+  expect(bootstraps).toBeGreaterThan(0);
+  expect(peerings).toBeGreaterThan(0);
+  expect(active).toBe(peerings);
+  expect(LIVE_SUMMARY.test(r.line)).toBe(true);
+  console.log(`${r.dataPlaneLine}  [${label}]\n${r.line}\n${r.stdout.split('\n').filter((l) => l.startsWith('live: note:')).join('\n')}`);
+}
+
+describe('data plane live (pods as network namespaces)', () => {
+  test('examples/local-lab: servers, client agents, registrations with their own tokens, bootstraps, peering', () => {
+    expectDeployed('example local-lab', labStacks);
+  }, TEN_MINUTES);
+
+  test('the default example on the local lab\'s networks and servers', () => {
+    const example = synthesizeExample(path.join(EXAMPLES, 'two-clusters'), path.join(work, 'two-clusters'));
+    expectDeployed('example two-clusters (after local-lab stack lab)', [labStacks[0], ...example.stackFiles]);
+  }, TEN_MINUTES);
+});
