@@ -5,7 +5,7 @@ import { MeshGatewayMode } from './mesh-gateway-mode';
 import type { IMeshService } from './mesh-service';
 import type { IPartition } from './partition';
 import type { IClusterPeering } from './peering';
-import { KIND, register, registered } from './private/registry';
+import { KIND, pathOf, register, registered } from './private/registry';
 import { describePartition, namespaceArg } from './private/scoping';
 import { resolveUpstream } from './private/upstream';
 import { assertDnsLabel } from './private/validate';
@@ -254,7 +254,7 @@ export class Connection {
     const where =
       this.kind === ConnectionKind.PEER ? ` in ${this.calleePeerName}` : this.kind === ConnectionKind.PARTITION ? ` in partition ${from.partitionName}` : '';
     this.description = options.description ?? `${caller.serviceName}${where} may call ${callee.serviceName} (cdktf-consul-peering)`;
-    this.key = `${caller.node.path}\u0000${callee.node.path}`;
+    this.key = `${pathOf(caller)}\u0000${pathOf(callee)}`;
   }
 
   /** The consumer the callee's partition exports the callee to; none for calls inside one partition. */

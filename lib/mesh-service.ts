@@ -1,4 +1,3 @@
-import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AclToken, IAclToken } from './acl';
 import { ExportConsumer } from './config-entries/exported-services';
@@ -10,10 +9,10 @@ import { MeshGatewayMode } from './mesh-gateway-mode';
 import type { IPartition } from './partition';
 import { ClusterPeering } from './peering';
 import * as errors from './private/errors';
-import { KIND, register, registered } from './private/registry';
+import { KIND, register, registeredWhere } from './private/registry';
 import { renderUpstream, resolveUpstream, upstreamKey } from './private/upstream';
 import { describePartition, namespaceArg, normalizeNamespace, requireEnterprise } from './private/scoping';
-import { assertDnsLabel, assertNotBlank, assertPort, assertPositiveInteger, compareStrings, kebabFromId } from './private/validate';
+import { assertDnsLabel, assertNotBlank, assertPort, assertPositiveInteger, compareStrings, isUnresolved, kebabFromId } from './private/validate';
 
 /** What other constructs need to know about a service in the mesh. */
 export interface IMeshService extends IConstruct {
@@ -137,6 +136,11 @@ export class MeshService extends Construct implements IMeshService {
   private readonly options: MeshServiceOptions;
   /** Upstreams added with addUpstream(), by destination. Connections keep their own. */
   private readonly added = new Map<string, MeshUpstream>();
+  /**
+   * The sorted upstreams, with what they were computed from: the list of connections (the registry hands out
+   * a new list after every change) and the number of added upstreams (they are only ever added).
+   */
+  private upstreamCache?: { readonly connections: readonly Connection[]; readonly added: number; readonly sorted: readonly MeshUpstream[] };
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -146,7 +150,7 @@ export class MeshService extends Construct implements IMeshService {
     assertPort('port', props.port, 1, this);
     this.sidecarPort = props.sidecarPort ?? MeshService.DEFAULT_SIDECAR_PORT;
     assertPort('sidecarPort', this.sidecarPort, 1, this);
-    if (!Token.isUnresolved(props.port) && props.port === this.sidecarPort) {
+    if (!isUnresolved(props.port) && props.port === this.sidecarPort) {
       throw new ValidationError(this, {
         prop: 'port',
         value: props.port,
@@ -163,15 +167,14 @@ export class MeshService extends Construct implements IMeshService {
     }
     assertPositiveInteger('healthCheckIntervalSec', props.healthCheckIntervalSec ?? 10, 'seconds', 10, this);
     this.namespace = normalizeNamespace(props.namespace);
-    for (const other of registered<MeshService>(props.partition, KIND.SERVICE)) {
-      if (other.serviceName === this.serviceName && other.namespace === this.namespace) {
-        throw new ValidationError(this, {
-          prop: 'serviceName',
-          value: this.serviceName,
-          problem: `is already declared in partition "${props.partition.partitionName}" (${other.node.path})`,
-          fix: 'give this one another serviceName',
-        });
-      }
+    const [other] = registeredWhere<MeshService>(props.partition, KIND.SERVICE, BY_NAME, serviceNameKey, nameKey(this.serviceName, this.namespace));
+    if (other) {
+      throw new ValidationError(this, {
+        prop: 'serviceName',
+        value: this.serviceName,
+        problem: `is already declared in partition "${props.partition.partitionName}" (${other.node.path})`,
+        fix: 'give this one another serviceName',
+      });
     }
     this.options = props;
     this.partition = props.partition;
@@ -202,7 +205,9 @@ export class MeshService extends Construct implements IMeshService {
   }
 
   public get intentions(): ServiceIntentions | undefined {
-    return ServiceIntentions.find(this.partition, this.serviceName, this.namespace);
+    // ServiceIntentions.find(this.partition, this.serviceName, this.namespace), through an index of the partition's
+    // entries (a connectTo looks the callee's entry up before creating it; a scan would make that quadratic).
+    return registeredWhere<ServiceIntentions>(this.partition, KIND.INTENTIONS, BY_NAME, intentionsNameKey, nameKey(this.serviceName, this.namespace))[0];
   }
 
   /** @internal */
@@ -269,9 +274,19 @@ export class MeshService extends Construct implements IMeshService {
 
   /** The sidecar's upstreams (added ones and connections), sorted by peer, partition, namespace and name. Copies. */
   public get upstreams(): MeshUpstream[] {
+    return this.sortedUpstreams().map((u) => ({ ...u }));
+  }
+
+  /** The upstreams, sorted; shared, not copied (read four times per service: connectTo, two checks, the definition). */
+  private sortedUpstreams(): readonly MeshUpstream[] {
+    const connections = Connection.from(this);
+    const cache = this.upstreamCache;
+    if (cache && cache.connections === connections && cache.added === this.added.size) return cache.sorted;
     const all = new Map<string, MeshUpstream>(this.added);
-    for (const c of Connection.from(this)) all.set(upstreamKey(c.upstream), c.upstream);
-    return [...all.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, u]) => ({ ...u }));
+    for (const c of connections) all.set(upstreamKey(c.upstream), c.upstream);
+    const sorted = [...all.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, u]) => u);
+    this.upstreamCache = { connections, added: this.added.size, sorted };
+    return sorted;
   }
 
   /**
@@ -301,7 +316,7 @@ export class MeshService extends Construct implements IMeshService {
     service.connect = {
       sidecar_service: {
         port: this.sidecarPort,
-        proxy: { upstreams: this.upstreams.map(renderUpstream) },
+        proxy: { upstreams: this.sortedUpstreams().map(renderUpstream) },
       },
     };
     return { service };
@@ -314,7 +329,7 @@ export class MeshService extends Construct implements IMeshService {
   private checkUpstream(upstream: MeshUpstream, connection?: Connection): void {
     const key = upstreamKey(upstream);
     const what = `upstream "${upstream.destinationName}"${upstream.destinationPeer ? ` from peer "${upstream.destinationPeer}"` : ''}`;
-    const current = this.upstreams;
+    const current = this.sortedUpstreams();
     const existing = current.find((u) => upstreamKey(u) === key);
     if (existing) {
       if (JSON.stringify(existing) === JSON.stringify(upstream)) return;
@@ -329,7 +344,7 @@ export class MeshService extends Construct implements IMeshService {
     }
     assertPort('localBindPort', upstream.localBindPort, 1, this);
     assertNotBlank('localBindAddress', upstream.localBindAddress, this);
-    if (Token.isUnresolved(upstream.localBindPort)) return;
+    if (isUnresolved(upstream.localBindPort)) return;
     for (const other of current) {
       if (other.localBindPort === upstream.localBindPort && other.localBindAddress === upstream.localBindAddress) {
         throw new ValidationError(this, {
@@ -357,7 +372,7 @@ export class MeshService extends Construct implements IMeshService {
     const messages: string[] = [];
     const hasGateway = this.partition.meshGateways.length > 0;
     // Local mode needs a gateway here for every remote upstream, added or from a connection.
-    for (const u of this.upstreams) {
+    for (const u of this.sortedUpstreams()) {
       const remote = u.destinationPeer !== undefined || u.destinationPartition !== undefined;
       if (u.meshGatewayMode === MeshGatewayMode.LOCAL && remote && !hasGateway) {
         messages.push(errors.localModeWithoutGateway(this.serviceName, u.destinationName, this.partition.partitionName));
@@ -427,6 +442,12 @@ export class MeshService extends Construct implements IMeshService {
     return missing;
   }
 }
+
+/** Index of a partition's services and of its `service-intentions` entries: by (normalized) namespace and name. */
+const BY_NAME = 'name';
+const nameKey = (name: string, namespace: string | undefined): string => `${namespace ?? ''}\u0000${name}`;
+const serviceNameKey = (s: MeshService): string => nameKey(s.serviceName, s.namespace);
+const intentionsNameKey = (e: ServiceIntentions): string => nameKey(e.destinationName, e.namespace);
 
 function sortedObject(o: { [key: string]: string }): { [key: string]: string } {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => compareStrings(a, b)));
