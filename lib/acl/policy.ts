@@ -1,7 +1,8 @@
 import * as aclPolicy from '@cdktf/provider-consul/lib/acl-policy';
-import { Lazy, TerraformProvider, Token } from 'cdktf';
+import { TerraformProvider, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../errors';
+import { renderedString } from '../private/rendered';
 import { assertPolicyName, MAX_POLICY_NAME, nameFromPath } from './names';
 import { AclPolicyDocument } from './policy-document';
 
@@ -108,12 +109,11 @@ export class AclPolicy extends Construct implements IAclPolicy {
 
   /** The policy name (a reference to the `consul_acl_policy`'s `name`, so dependants are ordered after it). */
   public readonly aclPolicyName: string;
-  /** The policy ID assigned by Consul. */
-  public readonly aclPolicyId: string;
   /** The rules; add to it until synth. */
   public readonly document: AclPolicyDocument;
   /** The `consul_acl_policy` L1 (escape hatch). */
   public readonly resource: aclPolicy.AclPolicy;
+  private idRef?: string;
 
   public constructor(scope: Construct, id: string, props: AclPolicyProps = {}) {
     super(scope, id);
@@ -125,18 +125,23 @@ export class AclPolicy extends Construct implements IAclPolicy {
     this.resource = new aclPolicy.AclPolicy(this, 'Resource', {
       name,
       description: props.description ?? `Managed by cdktf: ${this.node.path}`,
-      rules: Lazy.stringValue({ produce: () => this.document.render() }),
+      rules: renderedString(this, 'rules', () => this.document.render()),
       partition: props.partition,
       namespace: props.namespace,
       datacenters: props.datacenters,
       provider: props.provider,
     });
     this.aclPolicyName = this.resource.name;
-    this.aclPolicyId = this.resource.id;
 
     // cdktf prefixes the construct path; a literal name is worth naming too (it need not match the path).
     const owner = Token.isUnresolved(name) ? undefined : `AclPolicy ${JSON.stringify(name)}`;
     this.node.addValidation({ validate: () => this.document._validate(allowBroad, owner) });
+  }
+
+  /** The policy ID assigned by Consul (a reference made on first read). */
+  public get aclPolicyId(): string {
+    if (this.idRef === undefined) this.idRef = this.resource.id;
+    return this.idRef;
   }
 }
 

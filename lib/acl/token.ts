@@ -1,6 +1,6 @@
 import * as aclToken from '@cdktf/provider-consul/lib/acl-token';
 import * as aclTokenSecretId from '@cdktf/provider-consul/lib/data-consul-acl-token-secret-id';
-import { Lazy, TerraformProvider, Token } from 'cdktf';
+import { TerraformProvider, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { assertDatacenter, assertIdentityName, assertPolicyName, compareStrings } from './names';
 import { AclPolicy, IAclPolicy } from './policy';
@@ -156,21 +156,25 @@ export interface AclTokenProps {
  * new TerraformOutput(stack, 'WebTokenSecret', { value: token.secretId, sensitive: true });
  */
 export class AclToken extends Construct implements IAclToken {
-  /** The `consul_acl_token` L1 (escape hatch). */
+  /**
+   * The `consul_acl_token` L1 (escape hatch). The token writes its `policies`, `service_identities` and
+   * `node_identities` whenever they change, unless they were replaced on the L1 (which then wins, as an
+   * override does).
+   */
   public readonly resource: aclToken.AclToken;
   /** The token's accessor ID (public identifier; not a secret). */
   public readonly accessorId: string;
-  /**
-   * The token's secret ID, read through the `consul_acl_token_secret_id` data source. Sensitive: pass it
-   * object to object; outputs must be `sensitive: true`.
-   */
-  public readonly secretId: string;
+  /** The `consul_acl_token_secret_id` data source. */
+  private readonly secret: aclTokenSecretId.DataConsulAclTokenSecretId;
+  private secretIdRef?: string;
 
   private readonly props: AclTokenProps;
   private readonly linked: IAclPolicy[] = [];
   private readonly services: string[] = [];
   private readonly nodes: AclNodeIdentity[] = [];
   private inline?: AclPolicy;
+  /** What the token last wrote into the L1's lists (see {@link write}). */
+  private readonly written: { policies?: string[]; services?: aclToken.AclTokenServiceIdentities[]; nodes?: aclToken.AclTokenNodeIdentities[] } = {};
 
   public constructor(scope: Construct, id: string, props: AclTokenProps = {}) {
     super(scope, id);
@@ -180,27 +184,41 @@ export class AclToken extends Construct implements IAclToken {
     for (const s of props.serviceIdentities ?? []) this.addServiceIdentity(s);
     for (const n of props.nodeIdentities ?? []) this.addNodeIdentity(n);
 
+    // The lists are written as plain values, now and on every change (no Lazy: a token per list would cost a
+    // stack trace each, for values that are known as soon as they change). Empty lists are left out.
+    this.written.policies = this.renderPolicies();
+    this.written.services = this.renderServiceIdentities();
+    this.written.nodes = this.renderNodeIdentities();
     this.resource = new aclToken.AclToken(this, 'Resource', {
       description: props.description ?? `Managed by cdktf: ${this.node.path}`,
       partition: props.partition,
       namespace: props.namespace,
       local: props.local,
-      policies: Lazy.listValue({ produce: () => this.renderPolicies() }, { omitEmpty: true }),
-      serviceIdentities: Lazy.anyValue({ produce: () => this.renderServiceIdentities() }, { omitEmptyArray: true }),
-      nodeIdentities: Lazy.anyValue({ produce: () => this.renderNodeIdentities() }, { omitEmptyArray: true }),
+      policies: this.written.policies,
+      serviceIdentities: this.written.services,
+      nodeIdentities: this.written.nodes,
       provider: props.provider,
     });
     this.accessorId = this.resource.accessorId;
 
-    const secret = new aclTokenSecretId.DataConsulAclTokenSecretId(this, 'Secret', {
+    this.secret = new aclTokenSecretId.DataConsulAclTokenSecretId(this, 'Secret', {
       accessorId: this.accessorId,
       partition: props.partition,
       namespace: props.namespace,
       provider: props.provider,
     });
-    this.secretId = secret.secretId;
 
     this.node.addValidation({ validate: () => this.validateToken() });
+  }
+
+  /**
+   * The token's secret ID, read through the `consul_acl_token_secret_id` data source. Sensitive: pass it
+   * object to object; outputs must be `sensitive: true`. (A reference made on first read: every reference
+   * costs cdktf a stack trace, and many tokens' secrets are never read in the program.)
+   */
+  public get secretId(): string {
+    if (this.secretIdRef === undefined) this.secretIdRef = this.secret.secretId;
+    return this.secretIdRef;
   }
 
   /** The linked policies (including the inline one once created), sorted. A copy. */
@@ -226,7 +244,9 @@ export class AclToken extends Construct implements IAclToken {
     const duplicate = this.linked.some(
       (p) => p === policy || (!Token.isUnresolved(name) && p.aclPolicyName === name),
     );
-    if (!duplicate) this.linked.push(policy);
+    if (duplicate) return;
+    this.linked.push(policy);
+    this.write();
   }
 
   /**
@@ -236,7 +256,9 @@ export class AclToken extends Construct implements IAclToken {
    */
   public addServiceIdentity(serviceName: string): void {
     assertIdentityName('serviceName', serviceName, this);
-    if (!this.services.includes(serviceName)) this.services.push(serviceName);
+    if (this.services.includes(serviceName)) return;
+    this.services.push(serviceName);
+    this.write();
   }
 
   /**
@@ -248,7 +270,9 @@ export class AclToken extends Construct implements IAclToken {
     assertIdentityName('nodeName', identity.nodeName, this);
     assertDatacenter('datacenter', identity.datacenter, this);
     const exists = this.nodes.some((n) => n.nodeName === identity.nodeName && n.datacenter === identity.datacenter);
-    if (!exists) this.nodes.push({ nodeName: identity.nodeName, datacenter: identity.datacenter });
+    if (exists) return;
+    this.nodes.push({ nodeName: identity.nodeName, datacenter: identity.datacenter });
+    this.write();
   }
 
   /**
@@ -268,9 +292,30 @@ export class AclToken extends Construct implements IAclToken {
         namespace: this.props.namespace,
         provider: this.props.provider,
       });
+      this.write();
       return;
     }
     this.inline.document.addDocument(document);
+  }
+
+  /**
+   * Writes the sorted lists into the L1 (after a change; before the L1 exists the constructor writes them).
+   * A list replaced on the L1 (`resource.policies = ...`, `putServiceIdentities`, a reset) is left alone.
+   */
+  private write(): void {
+    if (this.resource === undefined) return;
+    if (this.resource.policiesInput === this.written.policies) {
+      this.written.policies = this.renderPolicies();
+      this.resource.policies = this.written.policies!;
+    }
+    if (this.resource.serviceIdentitiesInput === this.written.services) {
+      this.written.services = this.renderServiceIdentities();
+      if (this.written.services) this.resource.putServiceIdentities(this.written.services);
+    }
+    if (this.resource.nodeIdentitiesInput === this.written.nodes) {
+      this.written.nodes = this.renderNodeIdentities();
+      if (this.written.nodes) this.resource.putNodeIdentities(this.written.nodes);
+    }
   }
 
   private sortedPolicies(): IAclPolicy[] {
@@ -287,16 +332,19 @@ export class AclToken extends Construct implements IAclToken {
     );
   }
 
-  private renderPolicies(): string[] {
-    return this.sortedPolicies().map((p) => p.aclPolicyName);
+  /** The L1's `policies`: policy names, sorted; undefined (left out) when there are none. */
+  private renderPolicies(): string[] | undefined {
+    return this.linked.length > 0 || this.inline ? this.sortedPolicies().map((p) => p.aclPolicyName) : undefined;
   }
 
-  private renderServiceIdentities(): any[] {
-    return this.serviceIdentities.map((serviceName) => ({ service_name: serviceName }));
+  /** The L1's `service_identities`, sorted by service name; undefined when there are none. */
+  private renderServiceIdentities(): aclToken.AclTokenServiceIdentities[] | undefined {
+    return this.services.length > 0 ? this.serviceIdentities.map((serviceName) => ({ serviceName })) : undefined;
   }
 
-  private renderNodeIdentities(): any[] {
-    return this.sortedNodes().map((n) => ({ node_name: n.nodeName, datacenter: n.datacenter }));
+  /** The L1's `node_identities`, sorted by node name then datacenter; undefined when there are none. */
+  private renderNodeIdentities(): aclToken.AclTokenNodeIdentities[] | undefined {
+    return this.nodes.length > 0 ? this.sortedNodes().map((n) => ({ nodeName: n.nodeName, datacenter: n.datacenter })) : undefined;
   }
 
   private validateToken(): string[] {

@@ -1,7 +1,8 @@
 import * as configEntry from '@cdktf/provider-consul/lib/config-entry';
-import { Lazy, TerraformProvider } from 'cdktf';
+import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IConsulCluster } from '../cluster';
+import { renderedString } from './rendered';
 
 /** What a config entry that the provider has only as `consul_config_entry` needs. */
 export interface RenderedConfigEntryProps {
@@ -22,7 +23,7 @@ export function renderedConfigEntry(scope: Construct, props: RenderedConfigEntry
     kind: props.kind,
     name: props.name,
     partition: props.partition,
-    configJson: Lazy.stringValue({ produce: () => JSON.stringify(props.render()) }),
+    configJson: renderedString(scope, `${props.kind} entry "${props.name}"`, () => JSON.stringify(props.render())),
     provider: props.provider,
   });
 }

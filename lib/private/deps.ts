@@ -1,4 +1,5 @@
-import { ITerraformDependable, Lazy, TerraformResource, dependable } from 'cdktf';
+import { ITerraformDependable, TerraformResource, dependable } from 'cdktf';
+import { renderedList } from './rendered';
 
 const added = new WeakMap<TerraformResource, Set<ITerraformDependable>>();
 
@@ -23,5 +24,5 @@ export function addDependsOn(resource: TerraformResource, ...deps: ITerraformDep
  * constructs add after `resource` exists). Replaces any `depends_on` set before.
  */
 export function lazyDependsOn(resource: TerraformResource, produce: () => ITerraformDependable[]): void {
-  resource.dependsOn = Lazy.listValue({ produce: () => produce().map((d) => dependable(d)) });
+  resource.dependsOn = renderedList(resource, 'depends_on', () => produce().map((d) => dependable(d)));
 }

@@ -39,11 +39,31 @@ export function providerWrittenAt<T extends TerraformProvider>(provider: T, kind
   let placement = byKind.get(kind);
   // Tree order among the providers changes only when one is added: recompute then, not on every call.
   if (!placement || placement.count !== all.length) {
-    const members = new Set<IConstruct>(all);
-    const inTreeOrder = stack.node.findAll().filter((c) => members.has(c)) as T[];
+    const inTreeOrder = inPreorder(stack, all);
     const byAlias = [...inTreeOrder].sort((a, b) => compareStrings(a.alias ?? '', b.alias ?? '') || compareStrings(a.node.path, b.node.path));
     placement = { count: all.length, writes: new Map(inTreeOrder.map((p, i) => [p, byAlias[i]])) };
     byKind.set(kind, placement);
   }
   return (placement.writes.get(provider) as T | undefined) ?? provider;
+}
+
+/**
+ * `items` (constructs under `root`) in the order `root.node.findAll()` visits them (pre-order, children in
+ * `node.children` order), found from each item's position among its ancestors' children instead of walking
+ * the whole tree (which holds every resource of the stack).
+ */
+function inPreorder<T extends IConstruct>(root: IConstruct, items: readonly T[]): T[] {
+  const position = (c: IConstruct): number[] => {
+    const at: number[] = [];
+    for (let node: IConstruct = c; node !== root && node.node.scope; node = node.node.scope) {
+      at.unshift(node.node.scope.node.children.indexOf(node));
+    }
+    return at;
+  };
+  const keyed = items.map((item) => ({ item, at: position(item) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < Math.min(a.at.length, b.at.length); i++) if (a.at[i] !== b.at[i]) return a.at[i] - b.at[i];
+    return a.at.length - b.at.length;
+  });
+  return keyed.map((k) => k.item);
 }

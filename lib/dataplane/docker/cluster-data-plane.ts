@@ -14,7 +14,7 @@ import type { DockerHost } from './docker-host';
 import { EnvoyContainer, EnvoyRole } from './envoy';
 import { ConsulEnvoyImage } from './image';
 import type { IDockerNetwork } from './network';
-import { ConsulAgentPod, PodNetworkAttachment, PodPublishedPort } from './pod';
+import { ConsulAgentPod, ConsulAgentPodProps, PodNetworkAttachment, PodPublishedPort } from './pod';
 
 /** Props of {@link ClusterDataPlane}. */
 export interface ClusterDataPlaneProps {
@@ -152,12 +152,14 @@ export class ClusterDataPlane extends Construct {
   }
 
   /**
-   * A pod of this cluster under `scope` (id `Pod`): the host, image, LAN, servers and gossip key shared by
-   * every pod of the cluster, plus what is particular to one gateway or service.
+   * The props of a pod of this cluster: the host, image, LAN, servers and gossip key shared by every pod of
+   * the cluster, plus what is particular to one gateway or service. (The caller creates the pod itself: one
+   * call less between the program and the pod's resources, each of which costs cdktf a stack trace as deep
+   * as the call stack.)
    * @internal
    */
-  public _pod(scope: Construct, pod: PodOfCluster): ConsulAgentPod {
-    return new ConsulAgentPod(scope, 'Pod', {
+  public _podProps(pod: PodOfCluster): ConsulAgentPodProps {
+    return {
       partition: pod.partition,
       host: this.host,
       image: this.image,
@@ -169,7 +171,7 @@ export class ClusterDataPlane extends Construct {
       serviceDefinitions: pod.serviceDefinitions,
       publishedPorts: pod.publishedPorts,
       gossipEncryptionKey: this._gossipEncryptionKey,
-    });
+    };
   }
 
   /**
@@ -250,15 +252,19 @@ export class MeshGatewayDataPlane extends Construct {
     }
     const podName = `${cluster.datacenter}-${gateway.partition.partitionName}-${kebabFromId(gateway.node.id)}`;
     const published: PodPublishedPort[] = props.publishWanPort && !onWan ? [{ containerPort: gateway.lanPort, hostPort: gateway.wanPort }] : [];
-    this.pod = dataPlane._pod(this, {
-      partition: gateway.partition,
-      podName,
-      lanAddress: gateway.lanAddress,
-      registrationToken: gateway.token,
-      serviceDefinitions: [AgentServiceDefinition.ofGateway(gateway, { wanAddressBindable: onWan })],
-      extraNetworks: onWan ? [{ network: props.wan!, address: gateway.wanAddress }] : [],
-      publishedPorts: published,
-    });
+    this.pod = new ConsulAgentPod(
+      this,
+      'Pod',
+      dataPlane._podProps({
+        partition: gateway.partition,
+        podName,
+        lanAddress: gateway.lanAddress,
+        registrationToken: gateway.token,
+        serviceDefinitions: [AgentServiceDefinition.ofGateway(gateway, { wanAddressBindable: onWan })],
+        extraNetworks: onWan ? [{ network: props.wan!, address: gateway.wanAddress }] : [],
+        publishedPorts: published,
+      }),
+    );
     this.pod.claimPort(gateway.lanPort, 'mesh gateway listener');
     if (onWan && gateway.wanPort !== gateway.lanPort) this.pod.claimPort(gateway.wanPort, 'mesh gateway WAN listener');
     this.envoy = new EnvoyContainer(this, 'Envoy', {
@@ -307,13 +313,17 @@ export class MeshServiceDataPlane extends Construct {
     const cluster = dataPlane.cluster;
     dataPlane._assertOwnCluster('service', service.serviceName, service.partition);
     const podName = `${cluster.datacenter}-${service.partition.partitionName}-${service.serviceName}`;
-    this.pod = dataPlane._pod(this, {
-      partition: service.partition,
-      podName,
-      lanAddress: props.address,
-      registrationToken: service.token,
-      serviceDefinitions: [AgentServiceDefinition.ofService(service)],
-    });
+    this.pod = new ConsulAgentPod(
+      this,
+      'Pod',
+      dataPlane._podProps({
+        partition: service.partition,
+        podName,
+        lanAddress: props.address,
+        registrationToken: service.token,
+        serviceDefinitions: [AgentServiceDefinition.ofService(service)],
+      }),
+    );
     this.pod.claimPort(service.port, `service "${service.serviceName}"`);
     this.pod.claimPort(service.sidecarPort, `sidecar of "${service.serviceName}"`);
     this.envoy = new EnvoyContainer(this, 'Envoy', {

@@ -1,9 +1,9 @@
 import * as containerL1 from '@cdktf/provider-docker/lib/container';
-import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { AclToken, IAclToken } from '../../acl';
 import type { IPartition } from '../../partition';
 import { ValidationError } from '../../errors';
+import { renderedString } from '../../private/rendered';
 import { assertDnsLabel, assertPort, compareStrings, firstRepeated } from '../../private/validate';
 import { AgentServiceDefinition, ClientAgentConfig } from '../agent';
 import type { DockerHost } from './docker-host';
@@ -179,7 +179,7 @@ export class ConsulAgentPod extends Construct {
         .map((d) => ({
           file: `/consul/config/${d.fileStem}.json`,
           // Rendered at synth: the control plane may still change (connections, upstreams) after the pod exists.
-          content: Lazy.stringValue({ produce: () => JSON.stringify(d.render(), null, 2) }),
+          content: renderedString(this, `/consul/config/${d.fileStem}.json`, () => JSON.stringify(d.render(), null, 2)),
         })),
     ];
     this.agent = new containerL1.Container(this, 'Agent', {
