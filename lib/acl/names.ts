@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
-import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError } from '../errors';
+import { isUnresolved } from '../private/validate';
 
 /*
  * Name rules shared by the ACL constructs. Not exported from lib/acl/index.ts.
@@ -44,7 +44,7 @@ export function nameFromPath(path: string, maxLength: number, fallback: string):
 
 /** Throws a {@link ValidationError} unless `name` is a valid Consul ACL policy name (tokens pass). */
 export function assertPolicyName(prop: string, name: string, scope?: IConstruct): void {
-  if (Token.isUnresolved(name)) return;
+  if (isUnresolved(name)) return;
   if (!POLICY_NAME.test(name)) {
     const suggestion = name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, MAX_POLICY_NAME) || 'policy';
     throw new ValidationError(scope, {
@@ -58,7 +58,7 @@ export function assertPolicyName(prop: string, name: string, scope?: IConstruct)
 
 /** Throws a {@link ValidationError} unless `name` is a valid service-/node-identity name (tokens pass). */
 export function assertIdentityName(prop: string, name: string, scope?: IConstruct): void {
-  if (Token.isUnresolved(name)) return;
+  if (isUnresolved(name)) return;
   if (name.length > IDENTITY_NAME_MAX || !IDENTITY_NAME.test(name)) {
     const suggestion =
       name
@@ -79,7 +79,7 @@ export function assertIdentityName(prop: string, name: string, scope?: IConstruc
 
 /** Throws a {@link ValidationError} unless `dc` is a valid datacenter name (tokens pass). */
 export function assertDatacenter(prop: string, dc: string, scope?: IConstruct): void {
-  if (Token.isUnresolved(dc)) return;
+  if (isUnresolved(dc)) return;
   if (!DATACENTER.test(dc)) {
     const suggestion = dc.toLowerCase().replace(/[^a-z0-9_-]+/g, '-') || 'dc1';
     throw new ValidationError(scope, {

@@ -9,6 +9,17 @@ import { ValidationError } from '../errors';
 
 const DNS_LABEL = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 
+/**
+ * `Token.isUnresolved`, answered without cdktf for the values checks see almost always: a string without a
+ * token marker (every string token contains "TfToken["), or a number that is not an encoded token (every
+ * encoded token number is negative and below -1e290). cdktf's own answer allocates for every number.
+ */
+export function isUnresolved(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('TfToken[') && Token.isUnresolved(value);
+  if (typeof value === 'number') return value < -1e290 && Token.isUnresolved(value);
+  return Token.isUnresolved(value);
+}
+
 /** True when `value` is a DNS hostname label: letters, digits and "-", 1-63 characters, no leading or trailing "-". */
 export function isDnsLabel(value: string): boolean {
   return DNS_LABEL.test(value);
@@ -28,7 +39,7 @@ export function suggestDnsLabel(value: string): string {
 
 /** Throws a {@link ValidationError} unless `value` is a DNS label (tokens pass). */
 export function assertDnsLabel(prop: string, value: string, scope?: IConstruct): void {
-  if (Token.isUnresolved(value)) return;
+  if (isUnresolved(value)) return;
   if (!isDnsLabel(value)) {
     throw new ValidationError(scope, {
       prop,
@@ -43,7 +54,7 @@ export function assertDnsLabel(prop: string, value: string, scope?: IConstruct):
 
 /** Throws a {@link ValidationError} unless `value` is an integer TCP port in [min, 65535] (tokens pass). */
 export function assertPort(prop: string, value: number, min = 1, scope?: IConstruct): void {
-  if (Token.isUnresolved(value)) return;
+  if (isUnresolved(value)) return;
   if (!Number.isInteger(value) || value < min || value > 65535) {
     throw new ValidationError(scope, { prop, value, problem: 'is not a valid port', fix: `use an integer from ${min} to 65535` });
   }
@@ -51,7 +62,7 @@ export function assertPort(prop: string, value: number, min = 1, scope?: IConstr
 
 /** Throws a {@link ValidationError} unless `value` is a positive integer (tokens pass); `unit` names what it counts. */
 export function assertPositiveInteger(prop: string, value: number, unit: string, example: number, scope?: IConstruct): void {
-  if (Token.isUnresolved(value)) return;
+  if (isUnresolved(value)) return;
   if (!Number.isInteger(value) || value < 1) {
     throw new ValidationError(scope, { prop, value, problem: `must be a positive integer (${unit})`, fix: `e.g. ${example}` });
   }
@@ -69,7 +80,7 @@ export function firstRepeated(values: readonly string[], reserved: readonly stri
 
 /** Throws a {@link ValidationError} when a string prop that must not be empty is blank (tokens pass). */
 export function assertNotBlank(prop: string, value: string, scope?: IConstruct): void {
-  if (Token.isUnresolved(value)) return;
+  if (isUnresolved(value)) return;
   if (value.trim().length === 0) {
     throw new ValidationError(scope, { prop, problem: 'must not be empty', fix: 'give a non-empty value' });
   }

@@ -1,9 +1,8 @@
 import * as containerL1 from '@cdktf/provider-docker/lib/container';
 import * as imageL1 from '@cdktf/provider-docker/lib/image';
-import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ValidationError } from '../../errors';
-import { assertNotBlank } from '../../private/validate';
+import { assertNotBlank, isUnresolved } from '../../private/validate';
 import type { ConsulAgentPod } from './pod';
 
 /** The application container of a service pod. */
@@ -51,7 +50,7 @@ export class AppContainer extends Construct {
   public constructor(scope: Construct, id: string, props: AppContainerProps) {
     super(scope, id);
     assertNotBlank('image', props.image, this);
-    if (!Token.isUnresolved(props.image) && !/[:@]/.test(props.image.split('/').pop() ?? '')) {
+    if (!isUnresolved(props.image) && !/[:@]/.test(props.image.split('/').pop() ?? '')) {
       throw new ValidationError(this, {
         prop: 'image',
         value: props.image,
@@ -68,7 +67,7 @@ export class AppContainer extends Construct {
     }
     const env = props.environment ?? {};
     for (const [name, value] of Object.entries(env)) {
-      if (Token.isUnresolved(value)) {
+      if (isUnresolved(value)) {
         // The value is not shown: it is a reference, possibly to a secret.
         throw new ValidationError(this, {
           prop: `environment.${name}`,

@@ -1,10 +1,11 @@
 import * as imageL1 from '@cdktf/provider-docker/lib/image';
 import { DockerProvider, DockerProviderConfig } from '@cdktf/provider-docker/lib/provider';
-import { TerraformStack, Token } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../../errors';
 import { providerWrittenAt, trackProvider } from '../../private/provider-order';
 import { KIND, register, registered } from '../../private/registry';
+import { isUnresolved } from '../../private/validate';
 
 /** Props of {@link DockerHost}. */
 export interface DockerHostProps {
@@ -82,7 +83,7 @@ export class DockerHost extends Construct {
    * @internal
    */
   public _claimHostPort(prop: string, hostIp: string, port: number, owner: IConstruct): void {
-    if (Token.isUnresolved(port)) return;
+    if (isUnresolved(port)) return;
     for (const [key, holder] of this.published) {
       const [ip, p] = key.split('|');
       const clash = Number(p) === port && (ip === hostIp || ip === '0.0.0.0' || hostIp === '0.0.0.0');

@@ -1,9 +1,8 @@
 import * as networkL1 from '@cdktf/provider-docker/lib/network';
-import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../../errors';
 import { Cidr, cidrContainsHost, ipv4ToNumber, numberToIpv4, parseCidr } from '../../private/ip';
-import { assertNotBlank } from '../../private/validate';
+import { assertNotBlank, isUnresolved } from '../../private/validate';
 import type { DockerHost } from './docker-host';
 
 /** What pods need to know about a Docker network. */
@@ -80,7 +79,7 @@ abstract class DockerNetworkBase extends Construct implements IDockerNetwork {
   }
 
   public claimAddress(prop: string, address: string, owner: IConstruct): void {
-    if (Token.isUnresolved(address)) {
+    if (isUnresolved(address)) {
       throw new ValidationError(owner, {
         prop,
         problem: `must be a literal IPv4 address on network "${this.networkName}" so it is known at plan time`,
