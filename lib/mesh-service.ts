@@ -9,7 +9,7 @@ import { MeshGatewayMode } from './mesh-gateway-mode';
 import type { IPartition } from './partition';
 import { ClusterPeering } from './peering';
 import * as errors from './private/errors';
-import { KIND, register, registeredWhere } from './private/registry';
+import { BY_NAME, KIND, nameKey, register, registeredWhere } from './private/registry';
 import { renderUpstream, resolveUpstream, upstreamKey } from './private/upstream';
 import { describePartition, namespaceArg, normalizeNamespace, requireEnterprise } from './private/scoping';
 import { assertDnsLabel, assertNotBlank, assertPort, assertPositiveInteger, compareStrings, isUnresolved, kebabFromId } from './private/validate';
@@ -207,7 +207,7 @@ export class MeshService extends Construct implements IMeshService {
   public get intentions(): ServiceIntentions | undefined {
     // ServiceIntentions.find(this.partition, this.serviceName, this.namespace), through an index of the partition's
     // entries (a connectTo looks the callee's entry up before creating it; a scan would make that quadratic).
-    return registeredWhere<ServiceIntentions>(this.partition, KIND.INTENTIONS, BY_NAME, intentionsNameKey, nameKey(this.serviceName, this.namespace))[0];
+    return ServiceIntentions.find(this.partition, this.serviceName, this.namespace);
   }
 
   /** @internal */
@@ -443,11 +443,7 @@ export class MeshService extends Construct implements IMeshService {
   }
 }
 
-/** Index of a partition's services and of its `service-intentions` entries: by (normalized) namespace and name. */
-const BY_NAME = 'name';
-const nameKey = (name: string, namespace: string | undefined): string => `${namespace ?? ''}\u0000${name}`;
 const serviceNameKey = (s: MeshService): string => nameKey(s.serviceName, s.namespace);
-const intentionsNameKey = (e: ServiceIntentions): string => nameKey(e.destinationName, e.namespace);
 
 function sortedObject(o: { [key: string]: string }): { [key: string]: string } {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => compareStrings(a, b)));

@@ -1,11 +1,11 @@
 import * as intentionsL1 from '@cdktf/provider-consul/lib/config-entry-service-intentions';
-import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Connection } from '../connection';
 import { ValidationError } from '../errors';
 import type { IPartition } from '../partition';
 import { isEnterprise, namespaceArg, normalizeNamespace } from '../private/scoping';
-import { KIND, register, registered } from '../private/registry';
+import { BY_NAME, KIND, nameKey, register, registeredWhere } from '../private/registry';
+import { renderedAny } from '../private/rendered';
 import { assertDnsLabel, compareStrings } from '../private/validate';
 
 /** What an intention does with matching traffic. */
@@ -105,8 +105,12 @@ export class ServiceIntentions extends Construct {
    * The entry of `destinationName` (in `namespace`) in `partition`, if this app declares one.
    */
   public static find(partition: IPartition, destinationName: string, namespace?: string): ServiceIntentions | undefined {
-    const ns = normalizeNamespace(namespace);
-    return registered<ServiceIntentions>(partition, KIND.INTENTIONS).find((e) => e.destinationName === destinationName && e.namespace === ns);
+    return ServiceIntentions.entriesFor(partition, destinationName, normalizeNamespace(namespace))[0];
+  }
+
+  /** Every entry of `destinationName` in (normalized) `namespace`, through the partition's index (no scan). */
+  private static entriesFor(partition: IPartition, destinationName: string, namespace: string | undefined): ServiceIntentions[] {
+    return registeredWhere<ServiceIntentions>(partition, KIND.INTENTIONS, BY_NAME, entryKey, nameKey(destinationName, namespace));
   }
 
   /** The destination service name. */
@@ -128,7 +132,7 @@ export class ServiceIntentions extends Construct {
       name: props.destinationName,
       namespace: namespaceArg(props.partition, props.namespace),
       partition: props.partition.resourcePartition,
-      sources: Lazy.anyValue({ produce: () => this.renderSources() }) as any,
+      sources: renderedAny(this, 'sources', () => this.renderSources()) as any,
       provider: props.partition.cluster.provider,
     });
     register(props.partition, KIND.INTENTIONS, this);
@@ -172,9 +176,7 @@ export class ServiceIntentions extends Construct {
 
   /** The connections that this entry allows (the callers of its destination). */
   private connections(): Connection[] {
-    return registered<Connection>(this.partition, KIND.CONNECTION_INTO).filter(
-      (c) => c.callee.serviceName === this.destinationName && c.callee.namespace === this.namespace,
-    );
+    return registeredWhere<Connection>(this.partition, KIND.CONNECTION_INTO, BY_NAME, calleeKey, nameKey(this.destinationName, this.namespace));
   }
 
   private allSources(): Map<string, IntentionRecord> {
@@ -211,9 +213,7 @@ export class ServiceIntentions extends Construct {
         );
       }
     }
-    const twins = registered<ServiceIntentions>(this.partition, KIND.INTENTIONS).filter(
-      (e) => e !== this && e.destinationName === this.destinationName && e.namespace === this.namespace,
-    );
+    const twins = ServiceIntentions.entriesFor(this.partition, this.destinationName, this.namespace).filter((e) => e !== this);
     for (const twin of twins) {
       messages.push(
         ValidationError.message({
@@ -227,7 +227,7 @@ export class ServiceIntentions extends Construct {
     return messages;
   }
 
-  // A Lazy value bypasses the L1's camelCase-to-snake_case mapper, so this must produce Terraform's own
+  // A value rendered at synth bypasses the L1's camelCase-to-snake_case mapper, so this must produce Terraform's own
   // attribute names; every attribute of a source is a single word, so the two spellings coincide.
   private renderSources(): intentionsL1.ConfigEntryServiceIntentionsSources[] {
     return this.intentionSources.map(({ source, action, description }) => ({
@@ -255,6 +255,9 @@ export interface IntentionRecord {
    */
   readonly description?: string;
 }
+
+const entryKey = (e: ServiceIntentions): string => nameKey(e.destinationName, e.namespace);
+const calleeKey = (c: Connection): string => nameKey(c.callee.serviceName, c.callee.namespace);
 
 function describe(source: IntentionSource): string {
   if (source.peerName) return `"${source.serviceName}" from peer "${source.peerName}"`;

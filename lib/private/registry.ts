@@ -128,6 +128,14 @@ export function registeredWhere<T>(owner: IConstruct, kind: string, index: strin
   return (found.groups.get(key) ?? []).map((g) => g.item as T);
 }
 
+/** Index of services, `service-intentions` entries and connections by (normalized) namespace and name. */
+export const BY_NAME = 'name';
+
+/** The key of {@link BY_NAME}: a service name in its normalized namespace (`undefined` = `default`). */
+export function nameKey(name: string, namespace: string | undefined): string {
+  return `${namespace ?? ''}\u0000${name}`;
+}
+
 /** Registry kinds. */
 export const KIND = {
   PEERING: 'peering',
