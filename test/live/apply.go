@@ -483,9 +483,12 @@ func (a *applier) registerPod(n *node, b map[string]interface{}, p *pod, srv *se
 	return nil
 }
 
-// registerDefinition sends a config-file service definition to /v1/agent/service/register. The agent
-// config format and the HTTP API share one decoder that accepts the snake_case keys we write
-// (agent/agent_endpoint.go decodes with lib/decode's translation of aliases such as sidecar_service).
+// registerDefinition sends a config-file service definition to /v1/agent/service/register. The endpoint
+// decodes strictly (lib.DecodeJSON disallows unknown fields) and its types accept the snake_case spellings
+// we write through their own UnmarshalJSON aliases (tagged_addresses, sidecar_service, destination_name,
+// local_bind_port, ...), so a key it did not understand fails the registration instead of vanishing; the
+// read-back comparison (checkRegistrations) then covers what the data plane relies on. The pod runner
+// (-pods) loads the same files through a real agent's config-file path instead.
 func registerDefinition(srv *server, token string, def map[string]interface{}) error {
 	body, _ := json.Marshal(def)
 	_, err := httpDo("PUT", srv.HTTP, "/v1/agent/service/register", token, body)
@@ -556,7 +559,7 @@ func (a *applier) bootstrapEnvoy(n *node, b map[string]interface{}, p *pod, srv 
 		}
 	}
 	a.rep.Bootstraps++
-	if cmdFlag(cmd, "-register") != "" || contains(cmd, "-register") {
+	if contains(cmd, "-register") {
 		a.regCount++
 	}
 	return nil

@@ -2,6 +2,11 @@
 // (the live tier; see README "How we verify").
 //
 //	consul-live -consul /path/to/consul -stack cdktf.out/stacks/<name>/cdk.tf.json [-timeout 240s] [-keep]
+//	consul-live -pods -consul /path/to/consul -stack lab/cdk.tf.json -stack mesh/cdk.tf.json
+//
+// The second form is the pod runner (pods.go): it deploys the stacks in order, emulating their Docker
+// resources with bridges and network namespaces and running the data plane's agents for real, and prints
+// a `data plane live: ...` line after the `consul live: ...` one.
 //
 // It re-executes itself in a private network namespace (root only), so every address it uses (servers on
 // 127.0.0.1, gateway stand-ins on the gateways' own LAN and WAN addresses, added to that namespace's
