@@ -12,7 +12,8 @@ import * as errors from './private/errors';
 import { KIND, register, registered } from './private/registry';
 import { isEnterprise, requireEnterprise } from './private/scoping';
 import { providerWrittenAt, trackProvider } from './private/provider-order';
-import { assertDnsLabel, assertNotBlank, compareVersions, parseVersion } from './private/validate';
+import { assertDatacenter } from './acl/names';
+import { assertNotBlank, compareVersions, parseVersion } from './private/validate';
 
 
 /** What other constructs need to know about a Consul cluster (one datacenter). */
@@ -146,7 +147,7 @@ export class ConsulCluster extends Construct implements IConsulCluster {
 
   public constructor(scope: Construct, id: string, props: ConsulClusterProps) {
     super(scope, id);
-    assertDnsLabel('datacenter', props.datacenter, this);
+    assertDatacenter('datacenter', props.datacenter, this);
     assertNotBlank('address', props.address, this);
     if (props.scheme !== undefined && !Token.isUnresolved(props.scheme) && !['http', 'https'].includes(props.scheme)) {
       throw new ValidationError(this, { prop: 'scheme', value: props.scheme, problem: 'is not supported', fix: 'use "http" or "https"' });

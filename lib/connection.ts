@@ -8,7 +8,7 @@ import type { IClusterPeering } from './peering';
 import { KIND, pathOf, register, registered } from './private/registry';
 import { describePartition, namespaceArg } from './private/scoping';
 import { resolveUpstream } from './private/upstream';
-import { assertDnsLabel } from './private/validate';
+import { assertDnsLabel, assertPeerName } from './private/validate';
 
 /**
  * Where an upstream points: a local service, a service of a cluster peer, or a service of another admin
@@ -25,7 +25,7 @@ export class UpstreamTarget {
    * exporting cluster (it becomes `destination_peer`).
    */
   public static peerService(peerName: string, serviceName: string, namespace?: string): UpstreamTarget {
-    assertDnsLabel('peerName', peerName);
+    assertPeerName('peerName', peerName);
     return new UpstreamTarget(serviceName, peerName, undefined, namespace);
   }
 

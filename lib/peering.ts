@@ -7,7 +7,7 @@ import type { IPartition } from './partition';
 import { lazyDependsOn } from './private/deps';
 import { KIND, register, registered } from './private/registry';
 import { describePartition as describe } from './private/scoping';
-import { assertDnsLabel } from './private/validate';
+import { assertPeerName } from './private/validate';
 
 /** What other constructs need to know about a cluster peering. */
 export interface IClusterPeering extends IConstruct {
@@ -123,8 +123,8 @@ export class ClusterPeering extends Construct implements IClusterPeering {
     this.dialer = dialer;
     this.acceptorPeerName = props.acceptorPeerName ?? defaultPeerName(dialer);
     this.dialerPeerName = props.dialerPeerName ?? defaultPeerName(acceptor);
-    assertDnsLabel('acceptorPeerName', this.acceptorPeerName, this);
-    assertDnsLabel('dialerPeerName', this.dialerPeerName, this);
+    assertPeerName('acceptorPeerName', this.acceptorPeerName, this, props.acceptorPeerName === undefined ? "the default: the dialer's datacenter" : undefined);
+    assertPeerName('dialerPeerName', this.dialerPeerName, this, props.dialerPeerName === undefined ? "the default: the acceptor's datacenter" : undefined);
 
     this.tokenResource = new peeringTokenL1.PeeringToken(this, 'Token', {
       peerName: this.acceptorPeerName,
@@ -184,6 +184,23 @@ export class ClusterPeering extends Construct implements IClusterPeering {
 
   private validatePeering(): string[] {
     const messages: string[] = [];
+    const [a, d] = [this.acceptor.cluster, this.dialer.cluster];
+    if (a.peerThroughMeshGateways !== d.peerThroughMeshGateways) {
+      const [on, off] = a.peerThroughMeshGateways ? [a, d] : [d, a];
+      messages.push(
+        ValidationError.message({
+          prop: 'peerThroughMeshGateways',
+          value: `${on.datacenter}: true, ${off.datacenter}: false`,
+          problem:
+            `differs between the two sides of the peering ${describe(this.acceptor)} / ${describe(this.dialer)}: ` +
+            `one side's servers would dial or advertise the other's addresses directly, which servers that reach ` +
+            `each other only through the gateways (as in the local lab) never can, so the peering stays pending`,
+          fix:
+            `give "${off.datacenter}" a mesh gateway in its default partition (then it peers through gateways by ` +
+            `default) or set peerThroughMeshGateways to the same value on both clusters`,
+        }),
+      );
+    }
     for (const other of ClusterPeering.all(this)) {
       if (other === this) continue;
       if (other.involves(this.acceptor) && other.involves(this.dialer)) {

@@ -74,9 +74,9 @@ describe('ConsulCluster', () => {
     expect(warnings.map((w) => w.data)).toEqual([expect.stringMatching(/^token is a literal string and will be written into the synthesized JSON/)]);
   });
 
-  test('fails on a datacenter that is not a DNS label', () => {
-    expect(() => new ConsulCluster(emptyStack(), 'X', { datacenter: 'dc_1', address: 'a:1' })).toThrow(
-      /datacenter "dc_1" is not a valid DNS label; .* e.g. "dc-1"/,
+  test('fails on a datacenter Consul would not accept', () => {
+    expect(() => new ConsulCluster(emptyStack(), 'X', { datacenter: 'dc 1', address: 'a:1' })).toThrow(
+      /datacenter "dc 1" is not a valid datacenter name; use lower-case letters, digits, "-" and "_" \(e.g. "dc-1"\)/,
     );
   });
 

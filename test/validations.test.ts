@@ -155,12 +155,12 @@ describe('synth-time validations', () => {
     });
   });
 
-  describe('(h) peer names are DNS labels, unique within a partition', () => {
-    test('fails at once on a peer name that is not a DNS label', () => {
+  describe("(h) peer names follow Consul's rule, unique within a partition", () => {
+    test('fails at once on a peer name Consul would refuse', () => {
       const { stack, dc1, dc2 } = twoClusters();
       expect(
         () => new ClusterPeering(stack, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition, dialerPeerName: 'dc2_east' }),
-      ).toThrow('dialerPeerName "dc2_east" is not a valid DNS label; use letters, digits and "-" (1-63 characters, not starting or ending with "-"), e.g. "dc2-east"');
+      ).toThrow('dialerPeerName "dc2_east" is not a peer name Consul accepts; use lower-case letters, digits and "-" (1-63 characters, not starting or ending with "-"), e.g. "dc2-east"');
     });
 
     test('fails when one partition uses the same peer name twice', () => {

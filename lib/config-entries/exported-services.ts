@@ -8,7 +8,7 @@ import type { IPartition } from '../partition';
 import { addDependsOn } from '../private/deps';
 import { KIND, register, registered } from '../private/registry';
 import { isEnterprise, namespaceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
-import { assertDnsLabel, assertNotBlank, compareStrings } from '../private/validate';
+import { assertDnsLabel, assertNotBlank, assertPeerName, compareStrings } from '../private/validate';
 
 /** Which kind of consumer an {@link ExportConsumer} is. */
 export enum ExportConsumerKind {
@@ -32,7 +32,7 @@ export class ExportConsumer {
    * (its side of the peering), never the importer's own name. The wildcard `*` is rejected by Consul.
    */
   public static peer(peerName: string): ExportConsumer {
-    assertDnsLabel('peerName', peerName);
+    assertPeerName('peerName', peerName);
     return new ExportConsumer(ExportConsumerKind.PEER, peerName);
   }
 

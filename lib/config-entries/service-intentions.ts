@@ -6,7 +6,7 @@ import type { IPartition } from '../partition';
 import { isEnterprise, namespaceArg, normalizeNamespace } from '../private/scoping';
 import { BY_NAME, KIND, nameKey, register, registeredWhere } from '../private/registry';
 import { renderedAny } from '../private/rendered';
-import { assertDnsLabel, compareStrings } from '../private/validate';
+import { assertDnsLabel, assertPeerName, compareStrings } from '../private/validate';
 
 /** What an intention does with matching traffic. */
 export enum IntentionAction {
@@ -36,7 +36,7 @@ export class IntentionSource {
    * where the caller runs.
    */
   public static peerService(peerName: string, serviceName: string, namespace?: string): IntentionSource {
-    assertDnsLabel('peerName', peerName);
+    assertPeerName('peerName', peerName);
     assertDnsLabel('serviceName', serviceName);
     if (namespace !== undefined) assertDnsLabel('namespace', namespace);
     return new IntentionSource(serviceName, peerName, namespace);

@@ -52,6 +52,27 @@ export function assertDnsLabel(prop: string, value: string, scope?: IConstruct):
   }
 }
 
+/** Consul's rule for peer names (agent/structs: `validatePeerName`): a lower-case DNS label. */
+const PEER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Throws a {@link ValidationError} unless `value` is a name Consul accepts for a peer (tokens pass);
+ * `defaulted` explains where a value the user did not write came from.
+ */
+export function assertPeerName(prop: string, value: string, scope?: IConstruct, defaulted?: string): void {
+  if (isUnresolved(value)) return;
+  if (!PEER_NAME.test(value)) {
+    throw new ValidationError(scope, {
+      prop,
+      value,
+      problem: `is not a peer name Consul accepts${defaulted ? ` (${defaulted})` : ''}`,
+      fix:
+        `${defaulted ? `set ${prop} explicitly, ` : ''}use lower-case letters, digits and "-" (1-63 characters, not ` +
+        `starting or ending with "-"), e.g. ${JSON.stringify(suggestDnsLabel(value).toLowerCase())}`,
+    });
+  }
+}
+
 /** Throws a {@link ValidationError} unless `value` is an integer TCP port in [min, 65535] (tokens pass). */
 export function assertPort(prop: string, value: number, min = 1, scope?: IConstruct): void {
   if (isUnresolved(value)) return;
