@@ -2,9 +2,11 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AccessLevel, AclGrant, AclPolicyDocument, AclToken, IAclGrantee, IAclToken } from './acl';
 import type { IPartition } from './partition';
-import { KIND, register } from './private/registry';
-import { isEnterprise } from './private/scoping';
-import { assertDnsLabel, assertNotBlank, assertPort, assertPositiveInteger, compareStrings } from './private/validate';
+import { ValidationError } from './errors';
+import { KIND, register, registered } from './private/registry';
+import { renderedString } from './private/rendered';
+import { describePartition, isEnterprise } from './private/scoping';
+import { assertDnsLabel, assertNotBlank, assertPort, assertPositiveInteger, compareStrings, isUnresolved, kebabFromId } from './private/validate';
 
 /** What other constructs need to know about a mesh gateway. */
 export interface IMeshGateway extends IConstruct {
@@ -95,8 +97,10 @@ export interface MeshGatewayOptions {
    */
   readonly agentRead?: boolean;
   /**
-   * Name of the gateway's ACL policy.
-   * @default - "<serviceName>-<partition>"
+   * Name of the gateway's ACL policy. Consul refuses two policies with one name, so gateways of one
+   * partition need different names.
+   * @default - "<serviceName>-<partition>"; with several gateways of that service name in the partition
+   * (an HA pair), "<serviceName>-<partition>-<construct id in kebab case>" for each
    */
   readonly policyName?: string;
 }
@@ -160,10 +164,40 @@ export class MeshGateway extends Construct implements IMeshGateway {
     this.token = new AclToken(this, 'Token', {
       description: `mesh gateway "${this.gatewayServiceName}" of ${cluster.datacenter}/${props.partition.partitionName}`,
       partition: props.partition.resourcePartition,
-      policyName: props.policyName ?? `${this.gatewayServiceName}-${props.partition.partitionName}`,
+      policyName: props.policyName ?? renderedString(this, 'policyName', () => this.defaultPolicyName()),
       provider: cluster.provider,
     });
     this.grantRegister(this.token);
+    this.node.addValidation({ validate: () => this.validatePolicyName() });
+  }
+
+  /**
+   * "<serviceName>-<partition>", or with "-<id>" when other gateways of the partition share the service
+   * name; decided at synth, from every gateway declared, so the order of the calls does not matter.
+   */
+  private defaultPolicyName(): string {
+    const base = `${this.gatewayServiceName}-${this.partition.partitionName}`;
+    const shared = this.partitionGateways().some((g) => g !== this && g.gatewayServiceName === this.gatewayServiceName);
+    return shared ? `${base}-${kebabFromId(this.node.id)}` : base;
+  }
+
+  private partitionGateways(): readonly MeshGateway[] {
+    return registered<IMeshGateway>(this.partition, KIND.GATEWAY).filter((g): g is MeshGateway => g instanceof MeshGateway);
+  }
+
+  private validatePolicyName(): string[] {
+    const mine = this.options.policyName;
+    if (mine === undefined || isUnresolved(mine)) return [];
+    const other = this.partitionGateways().find((g) => g !== this && g.options.policyName === mine);
+    if (!other) return [];
+    return [
+      ValidationError.message({
+        prop: 'policyName',
+        value: mine,
+        problem: `is also the policy name of ${other.node.path} in ${describePartition(this.partition)}; Consul refuses a second policy with the same name`,
+        fix: 'give each gateway its own policyName, or leave it out (the default is unique per gateway)',
+      }),
+    ];
   }
 
   public get readinessChecks(): ITerraformDependable[] {

@@ -1,6 +1,6 @@
 import { ConsulEdition, MeshGateway } from '../lib';
 import { resources, synthJson } from './fixtures/stack';
-import { twoClusters } from './fixtures/topology';
+import { bareCluster, twoClusters } from './fixtures/topology';
 
 const rulesOf = (json: any, name: string) => {
   const policy = resources(json, 'consul_acl_policy').find((p) => p.name === name);
@@ -131,5 +131,36 @@ describe('MeshGateway', () => {
 
   test('has a default port matching consul connect envoy -register', () => {
     expect(MeshGateway.DEFAULT_PORT).toBe(8443);
+  });
+});
+
+describe('MeshGateway: an HA pair in one partition', () => {
+  const policyNames = (json: any): string[] =>
+    resources(json, 'consul_acl_policy')
+      .map((p) => p.name as string)
+      .sort();
+
+  test('each gateway gets its own policy name (Consul refuses a second policy with one name), whatever the order', () => {
+    const names = ['forward', 'reverse'].map((order) => {
+      const { stack, cluster } = bareCluster();
+      const ids = order === 'forward' ? ['GatewayA', 'GatewayB'] : ['GatewayB', 'GatewayA'];
+      for (const id of ids) cluster.defaultPartition.addMeshGateway(id, { lanAddress: `10.0.0.${id.length + ids.indexOf(id)}`, wanAddress: '192.0.2.1' });
+      return policyNames(synthJson(stack, true));
+    });
+    expect(names[0]).toEqual(['mesh-gateway-default-gateway-a', 'mesh-gateway-default-gateway-b']);
+    expect(names[1]).toEqual(names[0]);
+  });
+
+  test('a single gateway keeps "<serviceName>-<partition>"', () => {
+    const { stack, cluster } = bareCluster();
+    cluster.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.0.0.2', wanAddress: '192.0.2.1' });
+    expect(policyNames(synthJson(stack, true))).toEqual(['mesh-gateway-default']);
+  });
+
+  test('two explicit policy names that collide fail validation, naming both gateways', () => {
+    const { stack, cluster } = bareCluster();
+    cluster.defaultPartition.addMeshGateway('GatewayA', { lanAddress: '10.0.0.2', wanAddress: '192.0.2.1', policyName: 'gw' });
+    cluster.defaultPartition.addMeshGateway('GatewayB', { lanAddress: '10.0.0.3', wanAddress: '192.0.2.1', policyName: 'gw' });
+    expect(() => synthJson(stack, true)).toThrow(/policyName "gw" is also the policy name of .*GatewayB in .*; Consul refuses a second policy with the same name/);
   });
 });

@@ -57,6 +57,14 @@ describe('data plane live (pods as network namespaces)', () => {
     expectDeployed('example local-lab', labStacks);
   }, TEN_MINUTES);
 
+  test('an HA pair of mesh gateways in each partition: own pods, own policies, all registered', () => {
+    const dir = path.join(work, 'live-ha');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildApp } = require(path.join(__dirname, 'fixtures', 'live-ha', 'stack'));
+    buildApp(dir).synth();
+    expectDeployed('fixture live-ha (after local-lab stack lab)', [labStacks[0], path.join(dir, 'stacks', 'live-ha', 'cdk.tf.json')]);
+  }, TEN_MINUTES);
+
   test('the default example on the local lab\'s networks and servers', () => {
     const example = synthesizeExample(path.join(EXAMPLES, 'two-clusters'), path.join(work, 'two-clusters'));
     expectDeployed('example two-clusters (after local-lab stack lab)', [labStacks[0], ...example.stackFiles]);

@@ -342,7 +342,18 @@ func (a *applier) checkConvergence() {
 // checkRegistrations reads each registered definition back from the agent with its own token and compares
 // it with its definition (compareRegistration).
 func (a *applier) checkRegistrations() {
-	for _, r := range a.registered {
+	// Every pod of a cluster registers with that cluster's one server agent here, so two pods registering
+	// the same service ID (an HA pair of gateways) replace each other; only the last is compared, and the
+	// pod runner (-pods), where each pod has its own agent, compares them all.
+	last := map[string]int{}
+	for i, r := range a.registered {
+		last[r.srv.C.ref()+"/"+serviceID(r.def)] = i
+	}
+	for i, r := range a.registered {
+		if last[r.srv.C.ref()+"/"+serviceID(r.def)] != i {
+			a.rep.Notes = append(a.rep.Notes, fmt.Sprintf("registration %s in %s at %s replaced by a later pod's on the one server agent (compared by the pod runner)", serviceID(r.def), r.srv.C.Datacenter, str(r.def, "address")))
+			continue
+		}
 		c, _ := r.srv.clientWithToken(r.token)
 		id := serviceID(r.def)
 		svc, _, err := c.Agent().Service(id, nil)

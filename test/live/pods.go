@@ -43,6 +43,7 @@ type podRunner struct {
 	nets     map[string]*bridgeNet
 	holders  map[string]int    // container address of the namespace owner -> holder pid
 	podKeys  map[string]string // container address -> its namespace owner's address
+	appPods  map[int]bool      // namespaces with an app container
 	procs    []*exec.Cmd
 	closers  []io.Closer
 	veths    int
@@ -273,6 +274,9 @@ func (r *podRunner) container(n *node, b map[string]interface{}, key string, clu
 		}
 		ag := &runAgent{Address: n.Address, Datacenter: str(agentConfig, "datacenter"), Node: str(agentConfig, "node_name"), Services: services, Token: regToken, Log: log}
 		r.agents = append(r.agents, ag)
+		if err := r.serveChecks(pid); err != nil {
+			return err
+		}
 		return r.waitAgent(ag, clusters[ag.Datacenter])
 	case len(cmdline) > 2 && filepath.Base(cmdline[0]) == "consul" && cmdline[1] == "connect" && cmdline[2] == "envoy":
 		args := []string{r.consul}
@@ -324,14 +328,17 @@ func (r *podRunner) container(n *node, b map[string]interface{}, key string, clu
 		}
 		return nil
 	default:
-		// An app container: a stand-in answers on the port its health check probes.
-		hc := strList(obj(b["healthcheck"]), "test")
-		for _, t := range hc {
+		// An app container: a stand-in answers on the port its own health check probes and on the ports the
+		// HTTP checks of its pod's services probe (the app is what serves them).
+		r.appPods[pid] = true
+		for _, t := range strList(obj(b["healthcheck"]), "test") {
 			if strings.HasPrefix(t, "http://") {
-				return r.apps.ensureIn(pid, "0.0.0.0:"+portOf(hostPortOfURL(t)))
+				if err := r.apps.ensureIn(pid, "0.0.0.0:"+portOf(hostPortOfURL(t))); err != nil {
+					return err
+				}
 			}
 		}
-		return nil
+		return r.serveChecks(pid)
 	}
 }
 
@@ -366,6 +373,29 @@ func (r *podRunner) olderAgent(cname string, docs []map[string]interface{}, regT
 			svc["token"] = regToken
 		}
 	}
+}
+
+// serveChecks starts app stand-ins for the HTTP checks of the services of pod pid, once the pod has an app
+// container (a pod without one has nothing to answer them, and its checks fail as they would in Docker).
+func (r *podRunner) serveChecks(pid int) error {
+	if !r.appPods[pid] {
+		return nil
+	}
+	for _, ag := range r.agents {
+		if r.holderOf(ag.Address) != pid {
+			continue
+		}
+		for _, def := range ag.Services {
+			for _, ch := range list(def, "checks") {
+				if u := str(obj(ch), "http"); u != "" {
+					if err := r.apps.ensureIn(pid, "0.0.0.0:"+portOf(hostPortOfURL(u))); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func portOf(hostport string) string {

@@ -42,7 +42,7 @@ func runPods(ctx context.Context, consulBin string, files []string, keep bool) i
 	}
 	mgmt := uuid()
 	r := &podRunner{ctx: ctx, consul: consulBin, root: root, mgmt: mgmt, nets: map[string]*bridgeNet{}, version: rep.Version,
-		holders: map[string]int{}, podKeys: map[string]string{}, apps: &appStandIns{}, labServers: map[string]*server{}}
+		holders: map[string]int{}, podKeys: map[string]string{}, appPods: map[int]bool{}, apps: &appStandIns{}, labServers: map[string]*server{}}
 	defer func() {
 		r.stop()
 		if keep {
