@@ -5,10 +5,11 @@ import { renderedConfigEntry } from '../private/config-entry';
 import type { Connection } from '../connection';
 import { ValidationError } from '../errors';
 import type { IPartition } from '../partition';
+import type { IClusterPeering } from '../peering';
 import { addDependsOn } from '../private/deps';
 import { KIND, register, registered } from '../private/registry';
-import { isEnterprise, namespaceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
-import { assertDnsLabel, assertNotBlank, assertPeerName, compareStrings } from '../private/validate';
+import { describePartition, isEnterprise, namespaceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
+import { assertDnsLabel, assertNotBlank, assertPeerName, compareStrings, isUnresolved } from '../private/validate';
 
 /** Which kind of consumer an {@link ExportConsumer} is. */
 export enum ExportConsumerKind {
@@ -198,6 +199,24 @@ export class ExportedServices extends Construct {
           fix: 'call addExport() or remove it',
         }),
       );
+    }
+    // A peer consumer is named the way this partition names the importer; any other name (a peer of
+    // another partition, a typo, the importer's own name for itself) exports to nobody, silently.
+    const peers = registered<IClusterPeering>(this.partition, KIND.PEERING).map((p) => p.peerNameIn(this.partition));
+    for (const e of this.exportedServices) {
+      for (const c of e.consumers) {
+        if (c.kind !== ExportConsumerKind.PEER || isUnresolved(c.name) || peers.includes(c.name)) continue;
+        messages.push(
+          ValidationError.message({
+            prop: 'ExportConsumer.peer(peerName)',
+            value: c.name,
+            problem:
+              `is not a peer of ${describePartition(this.partition)}, which exports "${e.serviceName}" to it ` +
+              `(its peerings name ${peers.length > 0 ? peers.map((n) => `"${n}"`).join(', ') : 'no peer'})`,
+            fix: 'use the name this partition gives the importer (peering.peerNameIn(partition)), and declare the peering with ClusterPeering in the same app',
+          }),
+        );
+      }
     }
     const twins = registered<ExportedServices>(this.partition, KIND.EXPORTS).filter((e) => e !== this);
     if (twins.length > 0) {

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
-import { ConsulEdition, ExportConsumer, ExportedServices } from '../../lib';
+import { ClusterPeering, ConsulEdition, ExportConsumer, ExportedServices } from '../../lib';
 import { onlyResource, synthJson } from '../fixtures/stack';
-import { bareCluster } from '../fixtures/topology';
+import { bareCluster, twoClusters } from '../fixtures/topology';
 
 describe('ExportedServices', () => {
   test('Community: one entry named default, services and consumers sorted, no namespace or partition', () => {
@@ -60,5 +60,27 @@ describe('ExportedServices', () => {
 
   test('fails on a consumer peer name Consul would refuse', () => {
     expect(() => ExportConsumer.peer('*')).toThrow(/peerName "\*" is not a peer name Consul accepts/);
+  });
+});
+
+describe('ExportedServices: peer consumers are peers of the exporting partition', () => {
+  test('fails validation on a name no peering of the partition uses (a typo, or the importer\'s name for itself)', () => {
+    const { stack, dc1, dc2 } = twoClusters();
+    dc2.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.12.0.10', wanAddress: '10.10.0.12' });
+    dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.11.0.10', wanAddress: '10.10.0.11' });
+    new ClusterPeering(stack, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
+    dc2.defaultPartition.addExport('api', ExportConsumer.peer('dc2'));
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /ExportConsumer\.peer\(peerName\) "dc2" is not a peer of partition "default" of cluster "dc2", which exports "api" to it \(its peerings name "dc1"\); use the name this partition gives the importer/,
+    );
+  });
+
+  test('passes with the name the exporting side gives the importer', () => {
+    const { stack, dc1, dc2 } = twoClusters();
+    dc2.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.12.0.10', wanAddress: '10.10.0.12' });
+    dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.11.0.10', wanAddress: '10.10.0.11' });
+    const peering = new ClusterPeering(stack, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
+    dc2.defaultPartition.addExport('api', ExportConsumer.peer(peering.peerNameIn(dc2.defaultPartition)));
+    expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 });
