@@ -45,6 +45,21 @@ func (r *report) line() string {
 		r.DeniedOK, r.Denied, r.Registrations, r.Bootstraps, r.ConvergedOK, r.Converged)
 }
 
+// printDetails prints the notes (with how each gateway stand-in routed, by name) and the problems, one line each.
+func (r *report) printDetails(gateways []*gatewayStandIn) {
+	sorted := append([]*gatewayStandIn(nil), gateways...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	for _, g := range sorted {
+		r.Notes = append(r.Notes, fmt.Sprintf("gateway stand-in %s routed: %s", g.Name, sortedCounts(g.Routed())))
+	}
+	for _, n := range r.Notes {
+		fmt.Println("live: note:", n)
+	}
+	for _, p := range r.Problems {
+		fmt.Println("live: problem:", p)
+	}
+}
+
 // peerLink is one side of a peering: in cluster From, the local name Name refers to cluster To.
 type peerLink struct {
 	From *cluster

@@ -122,11 +122,9 @@ func run(ctx context.Context, consulBin, stackFile string, keep, hold bool) int 
 		fmt.Printf("consul live: skipped, %s: Consul 1.14 Community cannot run it (admin partitions and namespaces are Enterprise)\n", why)
 		return 3
 	}
-	out, err := exec.Command(consulBin, "version").Output()
-	if err != nil {
-		return fail("%s version: %v", consulBin, err)
+	if rep.Version, err = consulVersion(consulBin); err != nil {
+		return fail("%v", err)
 	}
-	rep.Version = strings.TrimPrefix(strings.Fields(string(out))[1], "v")
 	rep.Clusters = len(s.Clusters)
 
 	pods, podOf, notes, err := discoverPods(s)
@@ -261,17 +259,8 @@ func run(ctx context.Context, consulBin, stackFile string, keep, hold bool) int 
 		a.checkConvergence()
 		a.checkGatewayPaths(gateways)
 	}
-	for _, g := range gateways {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("gateway stand-in %s routed: %s", g.Name, sortedCounts(g.Routed())))
-	}
-
 	fmt.Println(rep.line())
-	for _, n := range rep.Notes {
-		fmt.Println("live: note:", n)
-	}
-	for _, p := range rep.Problems {
-		fmt.Println("live: problem:", p)
-	}
+	rep.printDetails(gateways)
 	if hold {
 		for _, c := range s.Clusters {
 			fmt.Printf("live: hold: %s HTTP %s (nsenter --net=/proc/%d/ns/net ...)\n", c.Datacenter, servers[c].HTTP, os.Getpid())
@@ -315,6 +304,19 @@ func (a *applier) checkGatewayPaths(gateways []*gatewayStandIn) {
 			a.rep.problem("%s peers through mesh gateways, but no gateway of %s carried a peering connection", c.Datacenter, c.Datacenter)
 		}
 	}
+}
+
+// consulVersion is what `consul version` prints on its first line, without the "v" ("1.14.0").
+func consulVersion(bin string) (string, error) {
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		return "", fmt.Errorf("%s version: %v", bin, err)
+	}
+	fields := strings.Fields(string(out))
+	if len(fields) < 2 {
+		return "", fmt.Errorf("%s version printed %q", bin, out)
+	}
+	return strings.TrimPrefix(fields[1], "v"), nil
 }
 
 // enterpriseOnly names the first thing in the stack that needs Consul Enterprise, or returns "".

@@ -6,12 +6,14 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"runtime"
 	"strings"
 	"syscall"
+	"time"
 )
 
 type bridgeNet struct {
@@ -118,7 +120,11 @@ func inNetns(pid int, fn func() error) error {
 	return ferr
 }
 
+// listenIn listens inside the namespace of process pid (0: this process's own).
 func listenIn(pid int, addr string) (net.Listener, error) {
+	if pid == 0 {
+		return net.Listen("tcp", addr)
+	}
 	var l net.Listener
 	err := inNetns(pid, func() (err error) {
 		l, err = net.Listen("tcp", addr)
@@ -127,11 +133,32 @@ func listenIn(pid int, addr string) (net.Listener, error) {
 	return l, err
 }
 
+// dialFrom connects from inside the namespace of process pid (0: this process's own).
 func dialFrom(pid int, addr string) (net.Conn, error) {
+	if pid == 0 {
+		return net.DialTimeout("tcp", addr, dialTimeout)
+	}
 	var c net.Conn
 	err := inNetns(pid, func() (err error) {
-		c, err = net.DialTimeout("tcp", addr, 3e9)
+		c, err = net.DialTimeout("tcp", addr, dialTimeout)
 		return err
 	})
 	return c, err
+}
+
+const dialTimeout = 3 * time.Second
+
+// pipe copies both ways between two connections until both directions are done, passing each half-close on.
+func pipe(a, b net.Conn) {
+	done := make(chan struct{}, 2)
+	go func() { _, _ = io.Copy(a, b); closeWrite(a); done <- struct{}{} }()
+	go func() { _, _ = io.Copy(b, a); closeWrite(b); done <- struct{}{} }()
+	<-done
+	<-done
+}
+
+func closeWrite(c net.Conn) {
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.CloseWrite()
+	}
 }

@@ -26,7 +26,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -424,16 +423,12 @@ func (r *podRunner) publish(hostAddr, target string) error {
 			}
 			go func() {
 				defer c.Close()
-				up, err := net.DialTimeout("tcp", target, 3*time.Second)
+				up, err := dialFrom(0, target)
 				if err != nil {
 					return
 				}
 				defer up.Close()
-				done := make(chan struct{}, 2)
-				go func() { _, _ = io.Copy(up, c); closeWrite(up); done <- struct{}{} }()
-				go func() { _, _ = io.Copy(c, up); closeWrite(c); done <- struct{}{} }()
-				<-done
-				<-done
+				pipe(c, up)
 			}()
 		}
 	}()
@@ -577,7 +572,6 @@ func (r *podRunner) checkPods(rep *report, pr *podReport) {
 			}
 		}
 	}
-	sort.Slice(r.gateways, func(i, j int) bool { return r.gateways[i].Name < r.gateways[j].Name })
 }
 
 type podReport struct {

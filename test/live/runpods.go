@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
 )
@@ -28,11 +27,11 @@ func runPods(ctx context.Context, consulBin string, files []string, keep bool) i
 		}
 		stacks = append(stacks, s)
 	}
-	out, err := exec.Command(consulBin, "version").Output()
+	version, err := consulVersion(consulBin)
 	if err != nil {
-		return fail("%s version: %v", consulBin, err)
+		return fail("%v", err)
 	}
-	rep := &report{Version: strings.TrimPrefix(strings.Fields(string(out))[1], "v")}
+	rep := &report{Version: version}
 	if err := ipCmd("link", "set", "lo", "up"); err != nil {
 		return fail("%v", err)
 	}
@@ -157,29 +156,21 @@ func runPods(ctx context.Context, consulBin string, files []string, keep bool) i
 		r.checkPods(rep, pr)
 		rep.Registrations = pr.Registrations
 	}
-	stripped := len(r.stripped)
+	for _, s := range r.stripped {
+		rep.Notes = append(rep.Notes, "stripped for Consul "+rep.Version+": "+s)
+	}
+	stripped := 0
 	for _, n := range rep.Notes {
 		if strings.HasPrefix(n, "stripped for Consul") {
 			stripped++
 		}
-	}
-	for _, s := range r.stripped {
-		rep.Notes = append(rep.Notes, "stripped for Consul "+rep.Version+": "+s)
 	}
 	fmt.Println(rep.line())
 	fmt.Printf("data plane live: %d pods, %d agents joined, %d registrations with own tokens, %d envoy bootstraps, peerings ACTIVE %d/%d (Envoy and Docker not run; %d keys stripped for 1.14)\n",
 		pr.Pods, pr.Joined, pr.Registrations, pr.Bootstraps, rep.PeeringsActive, rep.Peerings, stripped)
 	rep.Notes = append(rep.Notes,
 		fmt.Sprintf("%d namespaces (pods and lab servers), %d client agents, checks passing %d/%d (sidecar listeners need Envoy), /consul/ paths mapped into container roots: %d, deployed in %.1fs", pr.Pods, pr.Agents, pr.Passing, pr.Checks, r.rewrites, time.Since(start).Seconds()))
-	for _, g := range r.gateways {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("gateway stand-in %s routed: %s", g.Name, sortedCounts(g.Routed())))
-	}
-	for _, n := range rep.Notes {
-		fmt.Println("live: note:", n)
-	}
-	for _, p := range rep.Problems {
-		fmt.Println("live: problem:", p)
-	}
+	rep.printDetails(r.gateways)
 	ok := rep.ok() && pr.Joined == pr.Agents && pr.Agents > 0 && last != nil
 	if !ok {
 		for _, l := range r.logs {

@@ -61,13 +61,7 @@ func startGatewayStandIn(name string, srv *server, addrs []string, pid int) (*ga
 			continue
 		}
 		seen[a] = true
-		var l net.Listener
-		var err error
-		if pid > 0 {
-			l, err = listenIn(pid, a)
-		} else {
-			l, err = net.Listen("tcp", a)
-		}
+		l, err := listenIn(pid, a)
 		if err != nil {
 			g.stop()
 			return nil, fmt.Errorf("gateway stand-in %s cannot listen on %s: %v", name, a, err)
@@ -104,12 +98,7 @@ func (g *gatewayStandIn) handle(c net.Conn) {
 	}
 	var up net.Conn
 	for _, t := range targets {
-		if g.pid > 0 {
-			up, err = dialFrom(g.pid, t)
-		} else {
-			up, err = net.DialTimeout("tcp", t, 3*time.Second)
-		}
-		if err == nil {
+		if up, err = dialFrom(g.pid, t); err == nil {
 			break
 		}
 	}
@@ -122,17 +111,7 @@ func (g *gatewayStandIn) handle(c net.Conn) {
 	if _, err := up.Write(hello); err != nil {
 		return
 	}
-	done := make(chan struct{}, 2)
-	go func() { _, _ = io.Copy(up, c); closeWrite(up); done <- struct{}{} }()
-	go func() { _, _ = io.Copy(c, up); closeWrite(c); done <- struct{}{} }()
-	<-done
-	<-done
-}
-
-func closeWrite(c net.Conn) {
-	if tc, ok := c.(*net.TCPConn); ok {
-		_ = tc.CloseWrite()
-	}
+	pipe(c, up)
 }
 
 // route answers where a connection with this SNI goes, reading the peerings from the cluster's server as
@@ -204,13 +183,7 @@ func (a *appStandIns) ensureIn(pid int, hostport string) error {
 	if _, ok := a.servers[key]; ok {
 		return nil
 	}
-	var l net.Listener
-	var err error
-	if pid > 0 {
-		l, err = listenIn(pid, hostport)
-	} else {
-		l, err = net.Listen("tcp", hostport)
-	}
+	l, err := listenIn(pid, hostport)
 	if err != nil {
 		return fmt.Errorf("app stand-in cannot listen on %s: %v", hostport, err)
 	}
