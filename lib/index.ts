@@ -2,6 +2,7 @@ export * from './edition';
 export * from './errors';
 export * from './cluster';
 export * from './partition';
+export * from './namespace';
 export * from './peering';
 export * from './mesh-gateway-mode';
 export * from './mesh-gateway';

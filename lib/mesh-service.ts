@@ -11,7 +11,7 @@ import { ClusterPeering } from './peering';
 import * as errors from './private/errors';
 import { BY_NAME, KIND, nameKey, register, registeredWhere } from './private/registry';
 import { renderUpstream, resolveUpstream, upstreamKey } from './private/upstream';
-import { describePartition, namespaceArg, normalizeNamespace, requireEnterprise } from './private/scoping';
+import { describePartition, namespaceArg, namespaceResourceArg, normalizeNamespace, requireEnterprise } from './private/scoping';
 import { assertDnsLabel, assertNotBlank, assertPort, assertPositiveInteger, compareStrings, isUnresolved, kebabFromId } from './private/validate';
 
 /** What other constructs need to know about a service in the mesh. */
@@ -184,7 +184,7 @@ export class MeshService extends Construct implements IMeshService {
       description: `service "${this.serviceName}" of ${cluster.datacenter}/${props.partition.partitionName}`,
       serviceIdentities: [this.serviceName],
       partition: props.partition.resourcePartition,
-      namespace: namespaceArg(props.partition, this.namespace),
+      namespace: namespaceResourceArg(this, props.partition, this.namespace),
       provider: cluster.provider,
     });
     if (props.protocol !== undefined) {

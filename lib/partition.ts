@@ -4,10 +4,13 @@ import type { ConsulCluster, IConsulCluster } from './cluster';
 import { ExportConsumer, ExportedServices, ExportOptions } from './config-entries/exported-services';
 import { IMeshGateway, MeshGateway, MeshGatewayOptions } from './mesh-gateway';
 import { IMeshService, MeshService, MeshServiceOptions } from './mesh-service';
+import { INamespace, Namespace, NamespaceOptions } from './namespace';
 import type { IClusterPeering } from './peering';
+import { ValidationError } from './errors';
 import * as errors from './private/errors';
 import { KIND, register, registered } from './private/registry';
-import { isEnterprise, requireEnterprise } from './private/scoping';
+import { isEnterprise, normalizeNamespace, requireEnterprise } from './private/scoping';
+import type { ServiceIntentions } from './config-entries/service-intentions';
 import { assertDnsLabel } from './private/validate';
 
 /** What other constructs need to know about an admin partition. */
@@ -30,6 +33,8 @@ export interface IPartition extends IConstruct {
   readonly services: IMeshService[];
   /** The peerings this partition takes part in, sorted by construct path. */
   readonly peerings: IClusterPeering[];
+  /** The namespaces declared in this partition (created or imported), sorted by name; `default` is implied. */
+  readonly namespaces: INamespace[];
   /**
    * The partition's one `exported-services` entry, when something exports from this partition (an
    * {@link addExport} or a connection into it). Reading it creates nothing.
@@ -112,6 +117,14 @@ export class Partition extends Construct implements IPartition {
     return new MeshGateway(this, id, { ...options, partition: this });
   }
 
+  /**
+   * Adds a namespace (Consul Enterprise): creates a `consul_namespace` in this partition.
+   * @param id construct id; also the namespace name (in kebab case) unless `options.namespaceName` is set
+   */
+  public addNamespace(id: string, options: NamespaceOptions = {}): Namespace {
+    return new Namespace(this, id, { ...options, partition: this });
+  }
+
   /** Adds a service with a sidecar proxy in this partition. */
   public addService(id: string, options: MeshServiceOptions): MeshService {
     return new MeshService(this, id, { ...options, partition: this });
@@ -127,6 +140,10 @@ export class Partition extends Construct implements IPartition {
 
   public get peerings(): IClusterPeering[] {
     return [...registered<IClusterPeering>(this, KIND.PEERING)];
+  }
+
+  public get namespaces(): INamespace[] {
+    return Namespace.of(this);
   }
 
   public get exportedServices(): ExportedServices | undefined {
@@ -162,6 +179,32 @@ export class Partition extends Construct implements IPartition {
         messages.push(errors.exportsWithoutGateway(this.partitionName, this.cluster.datacenter, exported));
       }
     }
+    messages.push(...this.validateNamespaces());
     return messages;
+  }
+
+  /**
+   * Every namespace the library writes into in this partition (services, their `service-defaults` and
+   * `service-intentions`, exports) must be declared: the library does not create namespaces implicitly.
+   */
+  private validateNamespaces(): string[] {
+    if (!isEnterprise(this.cluster)) return [];
+    const users = new Map<string, string[]>();
+    const use = (namespace: string | undefined, what: string) => {
+      const ns = normalizeNamespace(namespace);
+      if (ns === undefined || ns === '*' || Namespace.find(this, ns)) return;
+      users.set(ns, [...(users.get(ns) ?? []), what]);
+    };
+    for (const s of this.services) use(s.namespace, `service "${s.serviceName}"`);
+    for (const e of registered<ServiceIntentions>(this, KIND.INTENTIONS)) use(e.namespace, `intentions of "${e.destinationName}"`);
+    for (const e of this.exportedServices?.exportedServices ?? []) use(e.namespace, `export of "${e.serviceName}"`);
+    return [...users.entries()].map(([ns, what]) =>
+      ValidationError.message({
+        prop: 'namespace',
+        value: ns,
+        problem: `is used in partition "${this.partitionName}" of cluster "${this.cluster.datacenter}" (${[...new Set(what)].join(', ')}) but not declared`,
+        fix: `declare it with partition.addNamespace('${ns}') to create it, or Namespace.fromNamespaceName(scope, id, partition, '${ns}') when it exists already`,
+      }),
+    );
   }
 }

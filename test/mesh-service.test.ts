@@ -77,6 +77,8 @@ describe('MeshService', () => {
     const db = dc2.defaultPartition.addService('Db', { port: 5432, namespace: 'default' });
     web.connectTo(api, { via: peering, localBindPort: 9191 });
     web.connectTo(db, { via: peering, localBindPort: 9192 });
+    // Declared after its service: the references are rendered at synth.
+    const teamA = dc2.defaultPartition.addNamespace('TeamA');
     const ups = web.serviceDefinition.service.connect.sidecar_service.proxy.upstreams;
     expect(ups).toEqual([
       expect.objectContaining({ destination_name: 'api', destination_peer: 'dc2', destination_namespace: 'team-a' }),
@@ -88,6 +90,18 @@ describe('MeshService', () => {
       { Name: 'db', Namespace: 'default', Consumers: [{ Peer: 'dc1' }] },
       { Name: 'api', Namespace: 'team-a', Consumers: [{ Peer: 'dc1' }] },
     ]);
+    // Everything that lives in team-a waits for its consul_namespace; the default namespace is never created.
+    const json = synthJson(stack);
+    const [nsAddress] = Object.keys(json.resource.consul_namespace);
+    expect(json.resource.consul_namespace[nsAddress]).toMatchObject({ name: 'team-a', partition: 'default' });
+    const ref = `\${consul_namespace.${nsAddress}.name}`;
+    const tokens = resources(json, 'consul_acl_token');
+    expect(tokens.filter((t) => t.namespace === ref).map((t) => t.description)).toEqual([expect.stringContaining('service "api"')]);
+    expect(tokens.filter((t) => t.service_identities?.[0]?.service_name === 'db').map((t) => t.namespace)).toEqual(['default']);
+    expect(resources(json, 'consul_config_entry_service_intentions').find((e) => e.name === 'api').namespace).toBe(ref);
+    expect(exported.depends_on).toEqual([`consul_namespace.${nsAddress}`]);
+    expect(teamA.resourceNamespace).toBe(teamA.resourceNamespace); // one reference, not a new token per read
+    expect(dc2.defaultPartition.namespaces).toEqual([teamA]);
     expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 

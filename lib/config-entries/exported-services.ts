@@ -1,12 +1,13 @@
 import * as configEntry from '@cdktf/provider-consul/lib/config-entry';
-import { Token } from 'cdktf';
+import { ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { renderedConfigEntry } from '../private/config-entry';
 import type { Connection } from '../connection';
 import { ValidationError } from '../errors';
 import type { IPartition } from '../partition';
 import type { IClusterPeering } from '../peering';
-import { addDependsOn } from '../private/deps';
+import { lazyDependsOn } from '../private/deps';
+import { Namespace } from '../namespace';
 import { KIND, register, registered } from '../private/registry';
 import { describePartition, isEnterprise, namespaceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
 import { assertDnsLabel, assertNotBlank, assertPeerName, compareStrings, isUnresolved } from '../private/validate';
@@ -137,9 +138,8 @@ export class ExportedServices extends Construct {
       provider: partition.cluster.provider,
       render: () => this.toJson(),
     });
-    if (partition.node.defaultChild !== undefined && !partition.isDefault) {
-      addDependsOn(this.resource, partition.node.defaultChild as any);
-    }
+    // The partition and every namespace the entry exports from (found at synth) exist before it.
+    lazyDependsOn(this.resource, () => this.dependencies());
     register(partition, KIND.EXPORTS, this);
     this.node.addValidation({ validate: () => this.validateExports() });
   }
@@ -186,6 +186,17 @@ export class ExportedServices extends Construct {
     return this.exportedServices.some(
       (e) => e.serviceName === serviceName && e.namespace === ns && e.consumers.some((c) => c._key() === consumer._key()),
     );
+  }
+
+  private dependencies(): ITerraformDependable[] {
+    const deps: ITerraformDependable[] = [];
+    const partitionResource = this.partition.isDefault ? undefined : this.partition.node.defaultChild;
+    if (partitionResource !== undefined) deps.push(partitionResource as unknown as ITerraformDependable);
+    const names = new Set(this.exportedServices.map((e) => normalizeNamespace(e.namespace)));
+    for (const ns of Namespace.of(this.partition)) {
+      if (ns instanceof Namespace && names.has(ns.namespaceName)) deps.push(ns.resource);
+    }
+    return deps;
   }
 
   private validateExports(): string[] {

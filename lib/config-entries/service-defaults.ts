@@ -1,7 +1,7 @@
 import * as serviceDefaultsL1 from '@cdktf/provider-consul/lib/config-entry-service-defaults';
 import { Construct } from 'constructs';
 import type { IPartition } from '../partition';
-import { namespaceArg } from '../private/scoping';
+import { namespaceResourceArg } from '../private/scoping';
 import { assertDnsLabel } from '../private/validate';
 
 /** The protocol a service speaks, as Consul names it. */
@@ -58,7 +58,7 @@ export class ServiceDefaults extends Construct {
     this.resource = new serviceDefaultsL1.ConfigEntryServiceDefaults(this, 'Resource', {
       name: props.serviceName,
       protocol: props.protocol,
-      namespace: namespaceArg(props.partition, props.namespace),
+      namespace: namespaceResourceArg(this, props.partition, props.namespace),
       partition: props.partition.resourcePartition,
       expose: [{ checks: false }],
       meshGateway: [{ mode: '' }],

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { Connection } from '../connection';
 import { ValidationError } from '../errors';
 import type { IPartition } from '../partition';
-import { isEnterprise, namespaceArg, normalizeNamespace } from '../private/scoping';
+import { isEnterprise, namespaceArg, namespaceResourceArg, normalizeNamespace } from '../private/scoping';
 import { BY_NAME, KIND, nameKey, register, registeredWhere } from '../private/registry';
 import { renderedAny } from '../private/rendered';
 import { assertDnsLabel, assertPeerName, compareStrings } from '../private/validate';
@@ -130,7 +130,7 @@ export class ServiceIntentions extends Construct {
     this.namespace = normalizeNamespace(props.namespace);
     this.resource = new intentionsL1.ConfigEntryServiceIntentions(this, 'Resource', {
       name: props.destinationName,
-      namespace: namespaceArg(props.partition, props.namespace),
+      namespace: namespaceResourceArg(this, props.partition, props.namespace),
       partition: props.partition.resourcePartition,
       sources: renderedAny(this, 'sources', () => this.renderSources()) as any,
       provider: props.partition.cluster.provider,

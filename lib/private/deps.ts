@@ -21,8 +21,8 @@ export function addDependsOn(resource: TerraformResource, ...deps: ITerraformDep
 
 /**
  * Sets `depends_on` of `resource` to what `produce` returns at synth time (for dependencies that other
- * constructs add after `resource` exists). Replaces any `depends_on` set before.
+ * constructs add after `resource` exists). Replaces any `depends_on` set before; none leaves the attribute out.
  */
 export function lazyDependsOn(resource: TerraformResource, produce: () => ITerraformDependable[]): void {
-  resource.dependsOn = renderedList(resource, 'depends_on', () => produce().map((d) => dependable(d)));
+  resource.dependsOn = renderedList(resource, 'depends_on', () => produce().map((d) => dependable(d)), { omitEmpty: true });
 }

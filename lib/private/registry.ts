@@ -150,4 +150,6 @@ export const KIND = {
   CONNECTION_INTO: 'connection-into',
   /** On the caller service: its outbound connections (key: caller, callee). */
   CONNECTION_FROM: 'connection-from',
+  /** On a partition: its declared namespaces (created or imported). */
+  NAMESPACE: 'namespace',
 } as const;

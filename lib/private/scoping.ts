@@ -1,6 +1,8 @@
 import { ConsulEdition } from '../edition';
 import { ValidationError } from '../errors';
 import { IConstruct } from 'constructs';
+import { BY_NAME, KIND, registeredWhere } from './registry';
+import { renderedString } from './rendered';
 
 /*
  * Edition and scoping rules: the one home of "is this Enterprise" and of which namespace and partition
@@ -36,6 +38,28 @@ export function normalizeNamespace(namespace?: string): string | undefined {
  */
 export function namespaceArg(partition: InPartition, namespace?: string): string | undefined {
   return isEnterprise(partition.cluster) ? normalizeNamespace(namespace) ?? 'default' : undefined;
+}
+
+/** A declared namespace, as {@link namespaceResourceArg} needs it. */
+interface DeclaredNamespace {
+  readonly namespaceName: string;
+  readonly resourceNamespace: string;
+}
+
+/**
+ * The `namespace` argument of a Consul resource of `scope` that lives in `namespace` of `partition`: like
+ * {@link namespaceArg}, but for a namespace other than `default` the declared namespace's
+ * `resourceNamespace` (a reference to its `consul_namespace` when the app creates it, so Terraform creates the
+ * namespace first), looked up at synth so the namespace may be declared after the resource. An undeclared
+ * namespace renders as its name; the partition reports it.
+ */
+export function namespaceResourceArg(scope: IConstruct, partition: InPartition & IConstruct, namespace?: string): string | undefined {
+  const arg = namespaceArg(partition, namespace);
+  if (arg === undefined || arg === 'default') return arg;
+  return renderedString(scope, 'namespace', () => {
+    const [declared] = registeredWhere<DeclaredNamespace>(partition, KIND.NAMESPACE, BY_NAME, (n) => n.namespaceName, arg);
+    return declared?.resourceNamespace ?? arg;
+  });
 }
 
 /**

@@ -137,11 +137,15 @@ function checkShape(topology: Topology, json: string): void {
   const parsed = JSON.parse(json);
   const count = (type: string) => Object.keys(parsed.resource?.[type] ?? {}).length;
   const callees = new Set(topology.calls.map((c) => c.callee)).size;
+  const gateways = topology.clusters.reduce((n, c) => n + c.partitions.length * c.gateways.length, 0);
+  const namespaces = new Set(topology.services.filter((s) => s.namespace).map((s) => `${s.cluster}/${s.partition}`)).size;
   const problems = [
     count('consul_peering') === topology.peerings.length ? '' : `consul_peering: ${count('consul_peering')} != ${topology.peerings.length}`,
     count('consul_peering_token') === topology.peerings.length ? '' : 'consul_peering_token count',
     count('consul_config_entry_service_intentions') === callees ? '' : `intentions: ${count('consul_config_entry_service_intentions')} != ${callees}`,
     (count('docker_container') > 0) === topology.dataPlane ? '' : 'docker_container present iff data plane',
+    count('consul_acl_policy') >= gateways ? '' : `consul_acl_policy: ${count('consul_acl_policy')} < ${gateways} gateways`,
+    count('consul_namespace') === namespaces ? '' : `consul_namespace: ${count('consul_namespace')} != ${namespaces}`,
   ].filter((p) => p !== '');
   if (problems.length > 0) throw new Error(`synthesized JSON does not match ${describeTopology(topology)}: ${problems.join('; ')}`);
 }
@@ -160,6 +164,8 @@ interface Coverage {
   dataPlanes: number;
   dataPlaneBeforeConnect: number;
   localModeClusters: number;
+  haClusters: number;
+  namespaceDeclaredAfterService: number;
 }
 
 function cover(c: Coverage, t: Topology): void {
@@ -178,6 +184,7 @@ function cover(c: Coverage, t: Topology): void {
   }
   c.nonDefaultPeerings += t.peerings.filter((p) => p.acceptor.partition !== 'default' || p.dialer.partition !== 'default').length;
   if (t.dataPlane) c.dataPlanes++;
+  c.haClusters += t.clusters.filter((x) => x.gateways.length > 1).length;
 }
 
 const emptyCoverage = (): Coverage => ({
@@ -193,6 +200,8 @@ const emptyCoverage = (): Coverage => ({
   dataPlanes: 0,
   dataPlaneBeforeConnect: 0,
   localModeClusters: 0,
+  haClusters: 0,
+  namespaceDeclaredAfterService: 0,
 });
 
 /** Property 1, for one topology: canonical, latest-first and two random orders synthesize the same JSON. */
@@ -220,6 +229,19 @@ function checkOrders(topology: Topology, shuffleA: readonly number[], shuffleB: 
   cover(coverage, topology);
   coverage.orders += orders.length;
   if (orders.some(([, o]) => runsServiceBeforeItsCalls(o))) coverage.dataPlaneBeforeConnect++;
+  if (orders.some(([, o]) => declaresNamespaceAfterItsService(o))) coverage.namespaceDeclaredAfterService++;
+}
+
+/** True when some `addNamespace` step comes after a service step of the same partition that uses the namespace. */
+function declaresNamespaceAfterItsService(order: readonly Step[]): boolean {
+  const used = new Set<string>();
+  for (const step of order) {
+    const service = / = (.+)\.addService\(.*namespace: /.exec(step.code);
+    if (service) used.add(service[1]);
+    const ns = /^(.+)\.addNamespace\(/.exec(step.code);
+    if (ns && used.has(ns[1])) return true;
+  }
+  return false;
 }
 
 /**
@@ -274,6 +296,8 @@ describe(`order-free (fast-check seed ${SEED}, ${TOPOLOGIES} topologies per prop
       expect(coverage.dataPlanes).toBeGreaterThan(50);
       expect(coverage.dataPlaneBeforeConnect).toBeGreaterThan(50);
       expect(coverage.localModeClusters).toBeGreaterThan(50);
+      expect(coverage.haClusters).toBeGreaterThan(100);
+      expect(coverage.namespaceDeclaredAfterService).toBeGreaterThan(20);
       // eslint-disable-next-line no-console
       console.log(`order-free coverage (seed ${SEED}): ${JSON.stringify(coverage)}`);
     },
@@ -307,7 +331,7 @@ describe(`order-free (fast-check seed ${SEED}, ${TOPOLOGIES} topologies per prop
 
   test('two clusters declared in either order write the same provider blocks (shrunk counterexample of the first run)', () => {
     const topology: Topology = {
-      clusters: [1, 2].map((index) => ({ index, enterprise: false, partitions: ['default'] })),
+      clusters: [1, 2].map((index) => ({ index, enterprise: false, partitions: ['default'], gateways: ['Gateway'] })),
       services: [],
       peerings: [],
       calls: [],

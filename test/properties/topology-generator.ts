@@ -23,11 +23,14 @@
  * The rules that keep a topology valid (so validations must pass):
  * - 2 to 5 clusters `dc<i>`, Community or Enterprise, optionally with `meshGatewayMode` LOCAL or REMOTE;
  *   Enterprise clusters have 0 to 2 extra partitions `ap1`, `ap2`.
- * - Every partition has one mesh gateway `Gateway` (default policy name, unique per partition), so every
- *   exporting and every LOCAL-mode importing partition has one, and every cluster peers through gateways.
- *   Addresses: LAN `10.<20+i>.0.<100+k>`, WAN `10.10.0.<10*i+k>` (`k` = partition index, 0 for default).
+ * - Every partition has one mesh gateway `Gateway`, or in HA clusters two (`Gateway`, `GatewayB`: the same
+ *   service name, so the default policy names get the id suffix), so every exporting and every LOCAL-mode
+ *   importing partition has one, and every cluster peers through gateways. Addresses: LAN
+ *   `10.<20+i>.0.<100+k>`, WAN `10.10.0.<10*i+k>` (`k` = partition index, 0 for default); the second
+ *   gateway LAN `.<150+k>`, WAN `10.10.0.<10*i+5+k>`.
  * - 1 to 10 services `Svc<j>` (`svc<j>`, port 8080) per cluster, spread over its partitions, on Enterprise
- *   some in namespace `team-a`; service names are unique per cluster.
+ *   some in namespace `team-a`, declared with `addNamespace('TeamA')` in each partition that uses it (a
+ *   step of its own, so it may come before or after the services); service names are unique per cluster.
  * - Calls `caller.connectTo(callee, { via?, localBindPort })`: never to itself, at most once per pair;
  *   across clusters always `via` the one peering between the two partitions (created when a call needs it,
  *   in the direction the genome says), inside a cluster without `via` (local or partition-to-partition).
@@ -80,6 +83,8 @@ export interface ClusterSpec {
   readonly meshGatewayMode?: MeshGatewayMode;
   /** Partition names, `default` first, then `ap1`, `ap2` (Enterprise only). */
   readonly partitions: string[];
+  /** Construct ids of the mesh gateways of every partition: `Gateway`, plus `GatewayB` in HA clusters. */
+  readonly gateways: string[];
 }
 
 /** A partition of a cluster. */
@@ -156,6 +161,7 @@ interface ClusterGenome {
   readonly enterprise: boolean;
   readonly mode: 'unset' | 'local' | 'remote';
   readonly extraPartitions: number;
+  readonly ha: boolean;
   readonly services: Array<{ readonly partition: number; readonly namespaced: boolean }>;
 }
 
@@ -172,6 +178,7 @@ const genomeArbitrary: fc.Arbitrary<Genome> = fc.record({
       enterprise: fc.boolean(),
       mode: fc.constantFrom<'unset' | 'local' | 'remote'>('unset', 'local', 'remote'),
       extraPartitions: fc.integer({ min: 0, max: LIMITS.maxExtraPartitions }),
+      ha: fc.boolean(),
       services: fc.array(fc.record({ partition: fc.nat(), namespaced: fc.boolean() }), {
         minLength: 1,
         maxLength: LIMITS.maxServicesPerCluster,
@@ -198,6 +205,7 @@ function normalize(genome: Genome): Topology {
     enterprise: g.enterprise,
     meshGatewayMode: g.mode === 'local' ? MeshGatewayMode.LOCAL : g.mode === 'remote' ? MeshGatewayMode.REMOTE : undefined,
     partitions: ['default', ...Array.from({ length: g.enterprise ? g.extraPartitions : 0 }, (_, k) => `ap${k + 1}`)],
+    gateways: g.ha ? ['Gateway', 'GatewayB'] : ['Gateway'],
   }));
   const services: ServiceSpec[] = genome.clusters.flatMap((g, i) =>
     g.services.map((s, j) => {
@@ -275,7 +283,7 @@ export interface Built {
   readonly clusters: Map<number, ConsulCluster>;
   /** By `dc<i>/<partition>`. */
   readonly partitions: Map<string, Partition>;
-  /** By `dc<i>/<partition>` (one gateway per partition). */
+  /** By `dc<i>/<partition>/<gateway id>`. */
   readonly gateways: Map<string, MeshGateway>;
   /** By service key. */
   readonly services: Map<string, MeshService>;
@@ -307,7 +315,8 @@ export interface Program {
 
 const clusterVar = (i: number) => `dc${i}`;
 const partitionVar = (p: PartitionRef) => (p.partition === 'default' ? `${clusterVar(p.cluster)}.defaultPartition` : `dc${p.cluster}${pascal(p.partition)}`);
-const gatewayVar = (p: PartitionRef) => `dc${p.cluster}${pascal(p.partition)}Gateway`;
+const gatewayVar = (p: PartitionRef, id: string) => `dc${p.cluster}${pascal(p.partition)}${id}`;
+const gatewayKey = (p: PartitionRef, id: string) => `${partitionKey(p)}/${id}`;
 const serviceVar = (key: string) => key.replace(/^dc(\d+)\/svc(\d+)$/, 'dc$1Svc$2');
 const peeringVar = (id: string) => id.charAt(0).toLowerCase() + id.slice(1);
 const partitionStep = (p: PartitionRef) => (p.partition === 'default' ? `cluster dc${p.cluster}` : `partition ${partitionKey(p)}`);
@@ -318,9 +327,12 @@ function need<K, T>(map: ReadonlyMap<K, T>, key: K, what: string): T {
   return value;
 }
 
-/** The gateway addresses of partition `k` (0 = default) of cluster `i`. */
-export function gatewayAddresses(cluster: number, partitionIndex: number): { lanAddress: string; wanAddress: string } {
-  return { lanAddress: `10.${20 + cluster}.0.${100 + partitionIndex}`, wanAddress: `10.10.0.${10 * cluster + partitionIndex}` };
+/** The addresses of gateway `g` (0 = `Gateway`, 1 = `GatewayB`) of partition `k` (0 = default) of cluster `i`. */
+export function gatewayAddresses(cluster: number, partitionIndex: number, gateway = 0): { lanAddress: string; wanAddress: string } {
+  return {
+    lanAddress: `10.${20 + cluster}.0.${100 + 50 * gateway + partitionIndex}`,
+    wanAddress: `10.10.0.${10 * cluster + 5 * gateway + partitionIndex}`,
+  };
 }
 
 /** The steps of `topology`, in canonical order: clusters with their partitions, gateways and services, then peerings, calls, the data plane. */
@@ -359,15 +371,27 @@ export function programOf(topology: Topology): Program {
           },
         });
       }
-      const addresses = gatewayAddresses(c.index, k);
-      steps.push({
-        id: `gateway ${partitionKey(ref)}`,
-        deps: [partitionStep(ref)],
-        code: `const ${gatewayVar(ref)} = ${partitionVar(ref)}.addMeshGateway('Gateway', { lanAddress: '${addresses.lanAddress}', wanAddress: '${addresses.wanAddress}' });`,
-        run: (b) => {
-          b.gateways.set(partitionKey(ref), partitionOf(ref)(b).addMeshGateway('Gateway', addresses));
-        },
+      c.gateways.forEach((gatewayId, g) => {
+        const addresses = gatewayAddresses(c.index, k, g);
+        steps.push({
+          id: `gateway ${gatewayKey(ref, gatewayId)}`,
+          deps: [partitionStep(ref)],
+          code: `const ${gatewayVar(ref, gatewayId)} = ${partitionVar(ref)}.addMeshGateway('${gatewayId}', { lanAddress: '${addresses.lanAddress}', wanAddress: '${addresses.wanAddress}' });`,
+          run: (b) => {
+            b.gateways.set(gatewayKey(ref, gatewayId), partitionOf(ref)(b).addMeshGateway(gatewayId, addresses));
+          },
+        });
       });
+      if (topology.services.some((s) => s.cluster === c.index && s.partition === name && s.namespace !== undefined)) {
+        steps.push({
+          id: `namespace ${partitionKey(ref)}`,
+          deps: [partitionStep(ref)],
+          code: `${partitionVar(ref)}.addNamespace('TeamA');`,
+          run: (b) => {
+            partitionOf(ref)(b).addNamespace('TeamA');
+          },
+        });
+      }
     });
     for (const s of topology.services.filter((x) => x.cluster === c.index)) {
       const ns = s.namespace ? `, namespace: '${s.namespace}'` : '';
@@ -463,14 +487,17 @@ export function programOf(topology: Topology): Program {
     for (const c of topology.clusters) {
       for (const name of c.partitions) {
         const ref = { cluster: c.index, partition: name };
-        steps.push({
-          id: `plane.addGateway ${partitionKey(ref)}`,
-          deps: [`plane dc${c.index}`, `gateway ${partitionKey(ref)}`, 'wan'],
-          code: `plane${c.index}.addGateway(${gatewayVar(ref)}, { wan });`,
-          run: (b) => {
-            plane(b, c.index).addGateway(need(b.gateways, partitionKey(ref), 'gateway'), { wan: need(b.dataPlane, 'wan', 'WAN') as DockerNetwork });
-          },
-        });
+        for (const gatewayId of c.gateways) {
+          const key = gatewayKey(ref, gatewayId);
+          steps.push({
+            id: `plane.addGateway ${key}`,
+            deps: [`plane dc${c.index}`, `gateway ${key}`, 'wan'],
+            code: `plane${c.index}.addGateway(${gatewayVar(ref, gatewayId)}, { wan });`,
+            run: (b) => {
+              plane(b, c.index).addGateway(need(b.gateways, key, 'gateway'), { wan: need(b.dataPlane, 'wan', 'WAN') as DockerNetwork });
+            },
+          });
+        }
       }
     }
     for (const s of topology.services) {
@@ -499,8 +526,8 @@ export function programOf(topology: Topology): Program {
 // Orders
 // ---------------------------------------------------------------------------------------------------------
 
-/** At least the number of steps of the largest program the generator makes (about 210). */
-export const MAX_STEPS = 256;
+/** At least the number of steps of the largest program the generator makes (at most 256 with HA gateways and namespaces). */
+export const MAX_STEPS = 320;
 
 /**
  * How to order a program's steps: `CANONICAL` (the order of {@link programOf}), `LATEST_FIRST` (always the
