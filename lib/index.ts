@@ -12,3 +12,4 @@ export * from './config-entries';
 export * from './acl';
 export * from './dataplane';
 export * from './patterns';
+export * from './topology';

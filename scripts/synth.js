@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The main job: synthesize the default example (examples/two-clusters) into cdktf.out/ (or $CDKTF_OUTDIR)
-// with validations on, then print a short summary read from the construct tree and the written JSON.
-// Run through `npm run synth`, which compiles first.
+// with validations on, then print a short summary read from the construct tree and the written JSON, and
+// write the topology picture next to the stacks: topology.mmd (Mermaid), topology.dot (Graphviz) and, when
+// Graphviz's `dot` is on PATH, topology.svg. Run through `npm run synth`, which compiles first.
 'use strict';
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const lib = require('../lib');
@@ -34,3 +36,20 @@ console.log(
     `data sources: ${dataSources}`,
   ].join(', '),
 );
+
+// The topology picture, read from the same construct tree (reading creates nothing).
+const picture = lib.renderTopology(app);
+const out = (name) => path.join(app.outdir, name);
+const shown = (name) => path.relative(process.cwd(), out(name));
+fs.writeFileSync(out('topology.mmd'), picture.mermaid);
+fs.writeFileSync(out('topology.dot'), picture.dot);
+const dot = spawnSync('dot', ['-Tsvg', '-o', out('topology.svg'), out('topology.dot')], { encoding: 'utf8' });
+if (dot.error && dot.error.code === 'ENOENT') {
+  fs.rmSync(out('topology.svg'), { force: true });
+  console.log(`topology: dot not installed, wrote ${shown('topology.mmd')} and ${shown('topology.dot')} only (apt-get install graphviz for the SVG)`);
+} else if (dot.error || dot.status !== 0) {
+  console.error(`topology: dot -Tsvg failed: ${dot.error ? dot.error.message : (dot.stderr || '').trim() || `exit ${dot.status}`}`);
+  process.exitCode = 1;
+} else {
+  console.log(`topology: wrote ${shown('topology.mmd')}, ${shown('topology.dot')} and ${shown('topology.svg')}`);
+}
