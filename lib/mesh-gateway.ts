@@ -215,8 +215,9 @@ export class MeshGateway extends Construct implements IMeshGateway {
   }
 
   public grantRegister(grantee: IAclGrantee): AclGrant {
-    const doc = new AclPolicyDocument();
     const cluster = this.partition.cluster;
+    if (grantee instanceof AclToken && grantee !== this.token) this.checkGrantee(grantee);
+    const doc = new AclPolicyDocument();
     const agentRead = this.options.agentRead ?? true;
     // Only a default-partition gateway carries peering control-plane traffic, and only when the cluster
     // peers through mesh gateways; no other gateway reads peerings.
@@ -240,6 +241,35 @@ export class MeshGateway extends Construct implements IMeshGateway {
       if (agentRead) doc.addAgentPrefixRule('', AccessLevel.READ);
     }
     return AclGrant.addToGrantee(grantee, doc);
+  }
+
+  /**
+   * A token of another cluster, or of another partition of this one, would get rules that mean something
+   * else there (a non-default partition's gateway rules are unscoped: they apply to the token's partition).
+   */
+  private checkGrantee(token: AclToken): void {
+    const cluster = this.partition.cluster;
+    const problem = (what: string) =>
+      new ValidationError(this, {
+        prop: 'grantRegister(grantee)',
+        value: token.node.path,
+        problem: `is a token of ${what}, but this gateway registers in ${describePartition(this.partition)}; the rules would grant in the wrong place`,
+        fix: `create the token with provider: cluster.provider and partition: gateway.partition.resourcePartition, or grant the gateway of that partition`,
+      });
+    if (token.provider !== undefined && token.provider !== cluster.provider) {
+      throw problem(`another provider (${token.provider.node.path})`);
+    }
+    if (!isEnterprise(cluster)) return;
+    const given = token.partition;
+    if (given === undefined || given === this.partition.resourcePartition || given === this.partition.partitionName) {
+      if (given !== undefined || this.partition.isDefault) return;
+      throw problem('the provider\'s partition ("default")');
+    }
+    const other = cluster.partitions.find((p) => p.resourcePartition === given || p.partitionName === given);
+    if (other !== undefined) throw problem(describePartition(other));
+    // A reference to something else: not knowable at synth; leave it to the user.
+    if (isUnresolved(given)) return;
+    throw problem(`partition ${JSON.stringify(given)}`);
   }
 
   /**

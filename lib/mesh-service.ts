@@ -12,7 +12,7 @@ import * as errors from './private/errors';
 import { BY_NAME, KIND, nameKey, register, registeredWhere } from './private/registry';
 import { renderUpstream, resolveUpstream, upstreamKey } from './private/upstream';
 import { describePartition, namespaceArg, namespaceResourceArg, normalizeNamespace, requireEnterprise } from './private/scoping';
-import { assertDnsLabel, assertNotBlank, assertPort, assertPositiveInteger, compareStrings, isUnresolved, kebabFromId } from './private/validate';
+import { assertDnsLabel, assertNotBlank, assertServiceName, assertPort, assertPositiveInteger, compareStrings, isUnresolved, kebabFromId } from './private/validate';
 
 /** What other constructs need to know about a service in the mesh. */
 export interface IMeshService extends IConstruct {
@@ -146,7 +146,7 @@ export class MeshService extends Construct implements IMeshService {
     super(scope, id);
     const cluster = props.partition.cluster;
     this.serviceName = props.serviceName ?? kebabFromId(id);
-    assertDnsLabel('serviceName', this.serviceName, this);
+    assertServiceName('serviceName', this.serviceName, this, props.serviceName === undefined ? 'the default: the construct id in kebab case' : undefined);
     assertPort('port', props.port, 1, this);
     this.sidecarPort = props.sidecarPort ?? MeshService.DEFAULT_SIDECAR_PORT;
     assertPort('sidecarPort', this.sidecarPort, 1, this);
@@ -240,6 +240,14 @@ export class MeshService extends Construct implements IMeshService {
     const cluster = this.partition.cluster;
     if (target.partitionName !== undefined) {
       requireEnterprise(this, cluster, `upstream "${target.serviceName}" to partition`, target.partitionName, 'partitions');
+      if (target.partitionName === this.partition.partitionName) {
+        throw new ValidationError(this, {
+          prop: 'addUpstream(target)',
+          value: `${target.partitionName}/${target.serviceName}`,
+          problem: `names the caller's own partition "${target.partitionName}"`,
+          fix: `use UpstreamTarget.service("${target.serviceName}") for a service of the same partition`,
+        });
+      }
     }
     if (normalizeNamespace(target.namespace) !== undefined) {
       requireEnterprise(this, cluster, `upstream "${target.serviceName}" to namespace`, target.namespace, 'namespaces');

@@ -1,6 +1,6 @@
 import * as peeringL1 from '@cdktf/provider-consul/lib/peering';
 import * as peeringTokenL1 from '@cdktf/provider-consul/lib/peering-token';
-import { ITerraformDependable, TerraformStack } from 'cdktf';
+import { Annotations, ITerraformDependable, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from './errors';
 import type { IPartition } from './partition';
@@ -125,6 +125,17 @@ export class ClusterPeering extends Construct implements IClusterPeering {
     this.dialerPeerName = props.dialerPeerName ?? defaultPeerName(acceptor);
     assertPeerName('acceptorPeerName', this.acceptorPeerName, this, props.acceptorPeerName === undefined ? "the default: the dialer's datacenter" : undefined);
     assertPeerName('dialerPeerName', this.dialerPeerName, this, props.dialerPeerName === undefined ? "the default: the acceptor's datacenter" : undefined);
+    for (const [prop, side, name] of [['acceptorPeerName', acceptor, this.acceptorPeerName], ['dialerPeerName', dialer, this.dialerPeerName]] as const) {
+      if (name === side.cluster.datacenter) {
+        // Works (peer names are local aliases), but every export, intention and upstream of that side then
+        // names the other cluster with its own datacenter: almost always two swapped names.
+        Annotations.of(this).addWarning(
+          `${prop} "${name}" is the datacenter of the ${prop === 'acceptorPeerName' ? 'acceptor' : 'dialer'} itself, ` +
+            `so ${describe(side)} calls the other cluster by its own name; check that acceptorPeerName and ` +
+            'dialerPeerName are not swapped (each is the name that side uses for the OTHER side)',
+        );
+      }
+    }
 
     this.tokenResource = new peeringTokenL1.PeeringToken(this, 'Token', {
       peerName: this.acceptorPeerName,

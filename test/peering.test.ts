@@ -1,6 +1,6 @@
 import * as peeringL1 from '@cdktf/provider-consul/lib/peering';
 import * as peeringTokenL1 from '@cdktf/provider-consul/lib/peering-token';
-import { App, Testing, TerraformStack } from 'cdktf';
+import { AnnotationMetadataEntryType, App, Testing, TerraformStack } from 'cdktf';
 import { ClusterPeering, ConsulCluster, ConsulEdition } from '../lib';
 import { onlyResource, synthJson } from './fixtures/stack';
 import { peeredPair, twoClusters } from './fixtures/topology';
@@ -90,5 +90,22 @@ describe('ClusterPeering', () => {
     const { peering, stack } = peeredPair();
     const dc3 = new ConsulCluster(stack, 'Dc3', { datacenter: 'dc3', address: 'c:1' });
     expect(() => peering.peerNameIn(dc3.defaultPartition)).toThrow(/\(partition "default" of cluster "dc3"\) is not a side of this peering/);
+  });
+
+  test('warns when a side names the other with its own datacenter (swapped names), and not otherwise', () => {
+    const warnings = (p: ClusterPeering) => p.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => m.data);
+    const { stack, dc1, dc2 } = twoClusters();
+    const swapped = new ClusterPeering(stack, 'Swapped', {
+      acceptor: dc2.defaultPartition,
+      dialer: dc1.defaultPartition,
+      acceptorPeerName: 'dc2',
+      dialerPeerName: 'dc1',
+    });
+    expect(warnings(swapped)).toEqual([
+      expect.stringMatching(/^acceptorPeerName "dc2" is the datacenter of the acceptor itself, so partition "default" of cluster "dc2" calls the other cluster by its own name; check that acceptorPeerName and dialerPeerName are not swapped/),
+      expect.stringMatching(/^dialerPeerName "dc1" is the datacenter of the dialer itself/),
+    ]);
+    const { peering } = peeredPair();
+    expect(warnings(peering)).toEqual([]);
   });
 });

@@ -164,6 +164,12 @@ export class AclToken extends Construct implements IAclToken {
   public readonly resource: aclToken.AclToken;
   /** The token's accessor ID (public identifier; not a secret). */
   public readonly accessorId: string;
+  /** The admin partition the token is created in, as given (`undefined`: the provider's, `default`). */
+  public readonly partition?: string;
+  /** The namespace the token is created in, as given (`undefined`: `default`). */
+  public readonly namespace?: string;
+  /** The provider (cluster) that creates the token, as given. */
+  public readonly provider?: TerraformProvider;
   /** The `consul_acl_token_secret_id` data source. */
   private readonly secret: aclTokenSecretId.DataConsulAclTokenSecretId;
   private secretIdRef?: string;
@@ -179,6 +185,9 @@ export class AclToken extends Construct implements IAclToken {
   public constructor(scope: Construct, id: string, props: AclTokenProps = {}) {
     super(scope, id);
     this.props = props;
+    this.partition = props.partition;
+    this.namespace = props.namespace;
+    this.provider = props.provider;
     if (props.policyName !== undefined) assertPolicyName('policyName', props.policyName, this);
     for (const p of props.policies ?? []) this.addPolicy(p);
     for (const s of props.serviceIdentities ?? []) this.addServiceIdentity(s);

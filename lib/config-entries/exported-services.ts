@@ -229,6 +229,34 @@ export class ExportedServices extends Construct {
         );
       }
     }
+    // A partition consumer must be another partition of the cluster that the app declares.
+    const partitions = this.partition.cluster.partitions.map((p) => p.partitionName);
+    for (const e of this.exportedServices) {
+      for (const c of e.consumers) {
+        if (c.kind !== ExportConsumerKind.PARTITION || isUnresolved(c.name)) continue;
+        if (c.name === this.partition.partitionName) {
+          messages.push(
+            ValidationError.message({
+              prop: 'ExportConsumer.partition(partitionName)',
+              value: c.name,
+              problem: `is the exporting partition itself (export of "${e.serviceName}"); its own services need no export`,
+              fix: 'remove the export, or name another partition',
+            }),
+          );
+        } else if (!partitions.includes(c.name)) {
+          messages.push(
+            ValidationError.message({
+              prop: 'ExportConsumer.partition(partitionName)',
+              value: c.name,
+              problem:
+                `is not a partition of cluster "${this.partition.cluster.datacenter}" in this app (export of "${e.serviceName}"; ` +
+                `it has ${partitions.map((n) => `"${n}"`).join(', ')})`,
+              fix: 'declare it with cluster.addPartition(), or fix the name',
+            }),
+          );
+        }
+      }
+    }
     const twins = registered<ExportedServices>(this.partition, KIND.EXPORTS).filter((e) => e !== this);
     if (twins.length > 0) {
       messages.push(

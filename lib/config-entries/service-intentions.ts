@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import type { Connection } from '../connection';
 import { ValidationError } from '../errors';
 import type { IPartition } from '../partition';
-import { isEnterprise, namespaceArg, namespaceResourceArg, normalizeNamespace } from '../private/scoping';
-import { BY_NAME, KIND, nameKey, register, registeredWhere } from '../private/registry';
+import type { IClusterPeering } from '../peering';
+import { describePartition, isEnterprise, namespaceArg, namespaceResourceArg, normalizeNamespace } from '../private/scoping';
+import { BY_NAME, KIND, nameKey, register, registered, registeredWhere } from '../private/registry';
 import { renderedAny } from '../private/rendered';
-import { assertDnsLabel, assertPeerName, compareStrings } from '../private/validate';
+import { assertDnsLabel, assertPeerName, compareStrings, isUnresolved } from '../private/validate';
 
 /** What an intention does with matching traffic. */
 export enum IntentionAction {
@@ -213,6 +214,7 @@ export class ServiceIntentions extends Construct {
         );
       }
     }
+    messages.push(...this.validateSourceScopes());
     const twins = ServiceIntentions.entriesFor(this.partition, this.destinationName, this.namespace).filter((e) => e !== this);
     for (const twin of twins) {
       messages.push(
@@ -223,6 +225,42 @@ export class ServiceIntentions extends Construct {
           fix: 'add every source to one entry (MeshService.addIntention() uses the service\'s own)',
         }),
       );
+    }
+    return messages;
+  }
+
+  /**
+   * A source from a peer must name a peer of this partition (by this partition's name for it), and a source
+   * from a partition a partition of this cluster declared in the app: any other source allows nobody, silently.
+   * (Sources from connections are right by construction.)
+   */
+  private validateSourceScopes(): string[] {
+    const messages: string[] = [];
+    const peers = registered<IClusterPeering>(this.partition, KIND.PEERING).map((p) => p.peerNameIn(this.partition));
+    const partitions = this.partition.cluster.partitions.map((p) => p.partitionName);
+    for (const { source } of this.sources.values()) {
+      if (source.peerName !== undefined && !isUnresolved(source.peerName) && !peers.includes(source.peerName)) {
+        messages.push(
+          ValidationError.message({
+            prop: 'IntentionSource.peerService(peerName)',
+            value: source.peerName,
+            problem:
+              `is not a peer of ${describePartition(this.partition)}, so the intention for "${this.destinationName}" ` +
+              `allows nobody (its peerings name ${peers.length > 0 ? peers.map((n) => `"${n}"`).join(', ') : 'no peer'})`,
+            fix: 'use the name this partition gives the caller\'s side (peering.peerNameIn(partition)), and declare the peering with ClusterPeering in the same app',
+          }),
+        );
+      }
+      if (source.partitionName !== undefined && !isUnresolved(source.partitionName) && !partitions.includes(source.partitionName)) {
+        messages.push(
+          ValidationError.message({
+            prop: 'IntentionSource.partitionService(partitionName)',
+            value: source.partitionName,
+            problem: `is not a partition of cluster "${this.partition.cluster.datacenter}" in this app (it has ${partitions.map((n) => `"${n}"`).join(', ')})`,
+            fix: 'declare it with cluster.addPartition(), or fix the name',
+          }),
+        );
+      }
     }
     return messages;
   }

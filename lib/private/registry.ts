@@ -150,6 +150,8 @@ export const KIND = {
   CONNECTION_INTO: 'connection-into',
   /** On the caller service: its outbound connections (key: caller, callee). */
   CONNECTION_FROM: 'connection-from',
+  /** On a Docker host: its networks (created or imported). */
+  DOCKER_NETWORK: 'docker-network',
   /** On a partition: its declared namespaces (created or imported). */
   NAMESPACE: 'namespace',
 } as const;

@@ -52,6 +52,31 @@ export function assertDnsLabel(prop: string, value: string, scope?: IConstruct):
   }
 }
 
+/**
+ * Names of services the library registers with an ACL service identity: Consul's service-identity rule
+ * (acl/validation.go `validServiceIdentityName`: lower-case letters, digits, "-" and "_", starting and ending
+ * with a letter or digit, at most 256) intersected with a DNS label (Consul's DNS interface and the SNI names
+ * Envoy routes on carry the service name; agent/agent.go warns that other names are not discoverable in
+ * DNS): lower-case letters, digits and "-", 1-63 characters.
+ */
+const SERVICE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Throws a {@link ValidationError} unless `value` is a service name the library can register (tokens pass). */
+export function assertServiceName(prop: string, value: string, scope?: IConstruct, defaulted?: string): void {
+  if (isUnresolved(value)) return;
+  if (!SERVICE_NAME.test(value)) {
+    throw new ValidationError(scope, {
+      prop,
+      value,
+      problem:
+        `is not a service name Consul accepts for a service identity token and DNS${defaulted ? ` (${defaulted})` : ''}`,
+      fix:
+        `${defaulted ? `set ${prop} explicitly, ` : ''}use lower-case letters, digits and "-" (1-63 characters, not ` +
+        `starting or ending with "-"), e.g. ${JSON.stringify(suggestDnsLabel(value))}`,
+    });
+  }
+}
+
 /** Consul's rule for peer names (agent/structs: `validatePeerName`): a lower-case DNS label. */
 const PEER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 

@@ -2,6 +2,7 @@ import * as networkL1 from '@cdktf/provider-docker/lib/network';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../../errors';
 import { Cidr, cidrContainsHost, ipv4ToNumber, numberToIpv4, parseCidr } from '../../private/ip';
+import { KIND, register, registered } from '../../private/registry';
 import { assertNotBlank, isUnresolved } from '../../private/validate';
 import type { DockerHost } from './docker-host';
 
@@ -71,6 +72,44 @@ abstract class DockerNetworkBase extends Construct implements IDockerNetwork {
     this.subnet = props.subnet;
     this.gateway = props.gateway ?? numberToIpv4(cidr.network + 1);
     this.assertHostAddress('gateway', this.gateway, this);
+    register(props.host, KIND.DOCKER_NETWORK, this);
+    this.node.addValidation({ validate: () => this.validateOnHost() });
+  }
+
+  /** True when this app creates the network (an imported one exists already). */
+  protected abstract get created(): boolean;
+
+  /**
+   * Docker refuses a second network with a name it has, and one whose subnet overlaps another network's
+   * ("Pool overlaps with other one on this address space"). Each pair on the host is reported once, on the
+   * network with the later construct path; two imported networks exist already and are left alone.
+   */
+  private validateOnHost(): string[] {
+    const messages: string[] = [];
+    for (const other of registered<DockerNetworkBase>(this.host, KIND.DOCKER_NETWORK)) {
+      if (other === this) break;
+      if (!this.created && !other.created) continue;
+      if (other.networkName === this.networkName) {
+        messages.push(
+          ValidationError.message({
+            prop: 'networkName',
+            value: this.networkName,
+            problem: `is also the name of ${other.node.path} on Docker host ${this.host.node.path}; Docker keeps one network per name`,
+            fix: other.created || this.created ? 'give each network its own networkName, or join the existing one with DockerNetwork.fromNetworkAttributes once' : 'declare the network once',
+          }),
+        );
+      } else if (cidrsOverlap(this.cidr, other.cidr)) {
+        messages.push(
+          ValidationError.message({
+            prop: 'subnet',
+            value: this.subnet,
+            problem: `overlaps subnet ${other.subnet} of network "${other.networkName}" (${other.node.path}) on Docker host ${this.host.node.path}; Docker refuses overlapping pools`,
+            fix: 'give each network on one host its own, non-overlapping subnet',
+          }),
+        );
+      }
+    }
+    return messages;
   }
 
   public contains(address: string): boolean {
@@ -137,6 +176,7 @@ export class DockerNetwork extends DockerNetworkBase {
   /** The `docker_network` L1. */
   public readonly resource: networkL1.Network;
   public readonly attachmentName: string;
+  protected readonly created = true;
 
   public constructor(scope: Construct, id: string, props: DockerNetworkProps) {
     super(scope, id, props);
@@ -152,9 +192,14 @@ export class DockerNetwork extends DockerNetworkBase {
 
 class ImportedDockerNetwork extends DockerNetworkBase {
   public readonly attachmentName: string;
+  protected readonly created = false;
 
   public constructor(scope: Construct, id: string, attrs: DockerNetworkAttributes) {
     super(scope, id, attrs);
     this.attachmentName = attrs.networkName;
   }
+}
+
+function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  return a.network < b.network + 2 ** (32 - b.prefix) && b.network < a.network + 2 ** (32 - a.prefix);
 }

@@ -26,14 +26,14 @@ export const SERVICES: InvalidProgram[] = [
     fix: 'e.g. "web-frontend"',
   },
   {
-    name: 'service: upper-case serviceName (refused as a service identity)',
-    rule: 'acl.identity-name',
+    name: 'service: upper-case serviceName',
+    rule: 'service.name',
     build: (app) => oneCluster(app).dc1.defaultPartition.addService('Web', { port: 9090, serviceName: 'Web' }),
     at: 'construct',
-    path: `${WEB}/Token`,
+    path: WEB,
     prop: 'serviceName',
     value: 'Web',
-    fix: 'use 1-256 lower-case letters, digits, "-" and "_", starting and ending with a letter or digit (e.g. "web")',
+    fix: 'use lower-case letters, digits and "-" (1-63 characters, not starting or ending with "-"), e.g. "web"',
   },
   {
     name: 'service: port 70000',

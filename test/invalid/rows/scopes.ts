@@ -1,0 +1,216 @@
+import { AclToken, ConsulEdition, DockerNetwork, ExportConsumer, IntentionAction, IntentionSource, Namespace, UpstreamTarget } from '../../../lib';
+import { InvalidProgram } from '../corpus';
+import { dockerOnly, oneCluster, peered } from '../programs';
+
+const DC1_DEFAULT = 'mesh/Dc1/Partitions/default';
+
+/** Namespaces, partition and peer scopes of exports, intentions, upstreams and grants, and Docker networks on one host. */
+export const SCOPES: InvalidProgram[] = [
+  // ---- Namespaces ----------------------------------------------------------------------------------
+  {
+    name: 'namespace: a service in a namespace nobody declares',
+    rule: 'namespace.undeclared',
+    build: (app) => oneCluster(app, ConsulEdition.ENTERPRISE).dc1.defaultPartition.addService('Web', { port: 9090, namespace: 'web' }),
+    at: 'synth',
+    path: DC1_DEFAULT,
+    prop: 'namespace',
+    value: 'web',
+    fix: "declare it with partition.addNamespace('web') to create it, or Namespace.fromNamespaceName(scope, id, partition, 'web') when it exists already",
+    also: ['(service "web") but not declared'],
+  },
+  {
+    name: 'namespace: an export from a namespace nobody declares',
+    rule: 'namespace.undeclared',
+    build: (app) => {
+      const { dc1 } = oneCluster(app, ConsulEdition.ENTERPRISE);
+      dc1.addPartition('ap1');
+      dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.11.0.10', wanAddress: '10.10.0.11' });
+      dc1.defaultPartition.addExport('api', ExportConsumer.partition('ap1'), { namespace: 'team-a' });
+    },
+    at: 'synth',
+    path: DC1_DEFAULT,
+    prop: 'namespace',
+    value: 'team-a',
+    fix: "partition.addNamespace('team-a')",
+    also: ['(export of "api")'],
+  },
+  {
+    name: 'namespace: declaring default',
+    rule: 'namespace.default',
+    build: (app) => oneCluster(app, ConsulEdition.ENTERPRISE).dc1.defaultPartition.addNamespace('Default', { namespaceName: 'default' }),
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Default`,
+    prop: 'namespaceName',
+    value: 'default',
+    fix: 'leave the namespace out to use "default"; declare only other namespaces',
+  },
+  {
+    name: 'namespace: one namespace declared twice (created and imported)',
+    rule: 'namespace.declared-twice',
+    build: (app) => {
+      const { stack, dc1 } = oneCluster(app, ConsulEdition.ENTERPRISE);
+      dc1.defaultPartition.addNamespace('Web');
+      Namespace.fromNamespaceName(stack, 'ExistingWeb', dc1.defaultPartition, 'web');
+    },
+    at: 'construct',
+    path: 'mesh/ExistingWeb',
+    prop: 'namespaceName',
+    value: 'web',
+    fix: 'declare a namespace once and pass that object around',
+  },
+  {
+    name: 'namespace: a name with an underscore',
+    rule: 'namespace.name',
+    build: (app) => oneCluster(app, ConsulEdition.ENTERPRISE).dc1.defaultPartition.addNamespace('TeamA', { namespaceName: 'team_a' }),
+    at: 'construct',
+    path: `${DC1_DEFAULT}/TeamA`,
+    prop: 'namespaceName',
+    value: 'team_a',
+    fix: 'e.g. "team-a"',
+  },
+  {
+    name: 'namespace: a namespace on Community Edition',
+    rule: 'namespace.community',
+    build: (app) => oneCluster(app).dc1.defaultPartition.addNamespace('Web'),
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Web`,
+    prop: 'namespaceName',
+    value: 'web',
+    fix: 'set edition: ConsulEdition.ENTERPRISE on the cluster if it runs Enterprise, or remove it',
+  },
+  {
+    name: 'namespace: a service added through a namespace naming another one',
+    rule: 'namespace.service-contradiction',
+    build: (app) => oneCluster(app, ConsulEdition.ENTERPRISE).dc1.defaultPartition.addNamespace('Web').addService('Frontend', { port: 8080, namespace: 'api' }),
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Web`,
+    prop: 'namespace',
+    value: 'api',
+    fix: 'leave namespace out when adding through a namespace',
+  },
+  // ---- Partition and peer scopes -------------------------------------------------------------------
+  {
+    name: 'exports: export to the exporting partition itself',
+    rule: 'export.partition-consumer-self',
+    build: (app) => {
+      const { dc1 } = oneCluster(app, ConsulEdition.ENTERPRISE);
+      dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.11.0.10', wanAddress: '10.10.0.11' });
+      dc1.defaultPartition.addExport('api', ExportConsumer.partition('default'));
+    },
+    at: 'synth',
+    path: `${DC1_DEFAULT}/ExportedServices`,
+    prop: 'ExportConsumer.partition(partitionName)',
+    value: 'default',
+    fix: 'remove the export, or name another partition',
+  },
+  {
+    name: 'exports: export to a partition the cluster does not declare',
+    rule: 'export.partition-consumer-undeclared',
+    build: (app) => {
+      const { dc1 } = oneCluster(app, ConsulEdition.ENTERPRISE);
+      dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.11.0.10', wanAddress: '10.10.0.11' });
+      dc1.defaultPartition.addExport('api', ExportConsumer.partition('ap9'));
+    },
+    at: 'synth',
+    path: `${DC1_DEFAULT}/ExportedServices`,
+    prop: 'ExportConsumer.partition(partitionName)',
+    value: 'ap9',
+    fix: 'declare it with cluster.addPartition(), or fix the name',
+    also: ['is not a partition of cluster "dc1" in this app'],
+  },
+  {
+    name: 'intentions: a source from a peer the partition does not have',
+    rule: 'intention.source-peer-unknown',
+    build: (app) => peered(app).api.addIntention(IntentionSource.peerService('dc3', 'web'), IntentionAction.ALLOW),
+    at: 'synth',
+    path: 'mesh/Dc2/Partitions/default/Api/Intentions',
+    prop: 'IntentionSource.peerService(peerName)',
+    value: 'dc3',
+    fix: "use the name this partition gives the caller's side (peering.peerNameIn(partition))",
+    also: ['allows nobody (its peerings name "dc1")'],
+  },
+  {
+    name: 'intentions: a source from a partition the cluster does not declare',
+    rule: 'intention.source-partition-undeclared',
+    build: (app) =>
+      oneCluster(app, ConsulEdition.ENTERPRISE)
+        .dc1.defaultPartition.addService('Api', { port: 8080 })
+        .addIntention(IntentionSource.partitionService('ap9', 'web'), IntentionAction.ALLOW),
+    at: 'synth',
+    path: `${DC1_DEFAULT}/Api/Intentions`,
+    prop: 'IntentionSource.partitionService(partitionName)',
+    value: 'ap9',
+    fix: 'declare it with cluster.addPartition(), or fix the name',
+  },
+  {
+    name: 'service: addUpstream to a partition target naming its own partition',
+    rule: 'service.upstream-own-partition',
+    build: (app) =>
+      oneCluster(app, ConsulEdition.ENTERPRISE)
+        .dc1.defaultPartition.addService('Web', { port: 9090 })
+        .addUpstream({ target: UpstreamTarget.partitionService('default', 'api'), localBindPort: 9191 }),
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Web`,
+    prop: 'addUpstream(target)',
+    value: 'default/api',
+    fix: 'use UpstreamTarget.service("api") for a service of the same partition',
+  },
+  {
+    name: 'gateway: grantRegister onto a token of another partition',
+    rule: 'gateway.grant-scope',
+    build: (app) => {
+      const { stack, dc1 } = oneCluster(app, ConsulEdition.ENTERPRISE);
+      const ap1 = dc1.addPartition('ap1');
+      const gateway = ap1.addMeshGateway('Gateway', { lanAddress: '10.11.0.20', wanAddress: '10.10.0.21' });
+      gateway.grantRegister(new AclToken(stack, 'Operator', { provider: dc1.provider }));
+    },
+    at: 'construct',
+    path: 'mesh/Dc1/Partitions/ap1/Gateway',
+    prop: 'grantRegister(grantee)',
+    value: 'mesh/Operator',
+    fix: 'create the token with provider: cluster.provider and partition: gateway.partition.resourcePartition',
+    also: ['is a token of the provider\'s partition ("default")'],
+  },
+  {
+    name: 'gateway: grantRegister onto a token of another cluster',
+    rule: 'gateway.grant-scope',
+    build: (app) => {
+      const { stack, dc1, dc2 } = peered(app);
+      dc1.defaultPartition.meshGateways[0].grantRegister(new AclToken(stack, 'Dc2Operator', { provider: dc2.provider }));
+    },
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Gateway`,
+    prop: 'grantRegister(grantee)',
+    value: 'mesh/Dc2Operator',
+    fix: 'or grant the gateway of that partition',
+    also: ['is a token of another provider (mesh/Dc2/Provider)'],
+  },
+  // ---- Docker networks on one host -----------------------------------------------------------------
+  {
+    name: 'docker: two networks with overlapping subnets on one host',
+    rule: 'docker.subnet-overlap',
+    build: (app) => {
+      const { stack, host } = dockerOnly(app);
+      new DockerNetwork(stack, 'Wide', { host, networkName: 'wide', subnet: '10.0.0.0/8' });
+    },
+    at: 'synth',
+    path: 'mesh/Wide',
+    prop: 'subnet',
+    value: '10.0.0.0/8',
+    fix: 'give each network on one host its own, non-overlapping subnet',
+    also: ['overlaps subnet 10.11.0.0/24 of network "dc1-lan" (mesh/Lan1)'],
+  },
+  {
+    name: 'docker: two networks with one name on one host',
+    rule: 'docker.network-name-twice',
+    build: (app) => {
+      const { stack, host } = dockerOnly(app);
+      new DockerNetwork(stack, 'Lan2', { host, networkName: 'dc1-lan', subnet: '10.12.0.0/24' });
+    },
+    at: 'synth',
+    path: 'mesh/Lan2',
+    prop: 'networkName',
+    value: 'dc1-lan',
+    fix: 'give each network its own networkName',
+  },
+];
