@@ -40,6 +40,60 @@ export interface IConsulCluster extends IConstruct {
   readonly partitions: IPartition[];
   /** Peerings this cluster takes part in, sorted by construct path. */
   readonly peerings: IClusterPeering[];
+  /**
+   * True for a cluster made with {@link ConsulCluster.fromClusterAttributes}: its `mesh` and `proxy-defaults`
+   * entries and its mesh gateways are managed elsewhere, so checks that need them assume they exist.
+   */
+  readonly isImported: boolean;
+}
+
+/** Attributes of a cluster whose mesh defaults and gateways are managed elsewhere. */
+export interface ConsulClusterAttributes {
+  /** The Consul datacenter name. */
+  readonly datacenter: string;
+  /** `host:port` of the cluster's HTTP API. */
+  readonly address: string;
+  /**
+   * `http` or `https`.
+   * @default "http"
+   */
+  readonly scheme?: string;
+  /**
+   * ACL token this app uses on the cluster (a sensitive variable's value).
+   * @default - the provider reads CONSUL_HTTP_TOKEN
+   */
+  readonly token?: string;
+  /**
+   * PEM of the CA of the cluster's HTTPS certificate.
+   * @default - system roots (or CONSUL_CACERT)
+   */
+  readonly caPem?: string;
+  /**
+   * Alias of the `consul` provider block this app writes for the cluster.
+   * @default - the datacenter name
+   */
+  readonly providerAlias?: string;
+  /**
+   * Consul edition.
+   * @default ConsulEdition.COMMUNITY
+   */
+  readonly edition?: ConsulEdition;
+  /**
+   * The Consul version the cluster runs.
+   * @default ConsulCluster.DEFAULT_CONSUL_VERSION
+   */
+  readonly consulVersion?: string;
+  /**
+   * What the cluster's `mesh` entry says about `Peering.PeerThroughMeshGateways` (checked against the peers
+   * of the cluster: both sides of a peering must agree).
+   * @default false - Consul's default without a `mesh` entry
+   */
+  readonly peerThroughMeshGateways?: boolean;
+  /**
+   * The gateway mode of the cluster's `proxy-defaults` (written on the upstreams this app declares).
+   * @default MeshGatewayMode.REMOTE
+   */
+  readonly meshGatewayMode?: MeshGatewayMode;
 }
 
 /** Props of {@link ConsulCluster}. */
@@ -127,6 +181,22 @@ export class ConsulCluster extends Construct implements IConsulCluster {
   /** Oldest Consul version the bundled provider (hashicorp/consul 2.22.1) supports. */
   public static readonly MINIMUM_CONSUL_VERSION = '1.19.0';
 
+  /**
+   * A cluster this app does not set up: writes only its `consul` provider block, so the app can add
+   * partitions, services, exports, intentions and peerings to it; creates no `mesh` or `proxy-defaults`
+   * entry, and assumes the mesh gateways it needs exist (checks that need a gateway of this app are skipped
+   * for it).
+   */
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: ConsulClusterAttributes): ConsulCluster {
+    const cluster = new ConsulCluster(scope, id, {
+      ...attrs,
+      peerThroughMeshGateways: attrs.peerThroughMeshGateways ?? false,
+      manageMeshDefaults: false,
+    });
+    IMPORTED.add(cluster);
+    return cluster;
+  }
+
   /** Returns true when `x` is a {@link ConsulCluster}. */
   public static isConsulCluster(x: unknown): x is ConsulCluster {
     return x instanceof ConsulCluster;
@@ -211,6 +281,10 @@ export class ConsulCluster extends Construct implements IConsulCluster {
     return isEnterprise(this);
   }
 
+  public get isImported(): boolean {
+    return IMPORTED.has(this);
+  }
+
   public get peerThroughMeshGateways(): boolean {
     return this.explicitPeerThrough ?? this.defaultPartition.meshGateways.length > 0;
   }
@@ -227,6 +301,18 @@ export class ConsulCluster extends Construct implements IConsulCluster {
    * @param id construct id; also the partition name unless `options.partitionName` is set
    */
   public addPartition(id: string, options: PartitionOptions = {}): Partition {
+    return this.newPartition(id, options, false);
+  }
+
+  /**
+   * Declares an admin partition that exists already (Consul Enterprise): creates nothing, and resources of
+   * this app in it name it literally.
+   */
+  public importPartition(id: string, partitionName: string): Partition {
+    return this.newPartition(id, { partitionName }, true);
+  }
+
+  private newPartition(id: string, options: PartitionOptions, existing: boolean): Partition {
     const name = options.partitionName ?? id;
     requireEnterprise(this, this, 'addPartition(id)', id, 'admin partitions');
     if (name === 'default') {
@@ -237,7 +323,7 @@ export class ConsulCluster extends Construct implements IConsulCluster {
         fix: 'use cluster.defaultPartition instead of addPartition()',
       });
     }
-    return new Partition(this.partitionScope, id, { ...options, partitionName: name, cluster: this });
+    return new Partition(this.partitionScope, id, { ...options, partitionName: name, cluster: this, existing });
   }
 
   /** Peerings this cluster takes part in, sorted by construct path. */
@@ -260,7 +346,7 @@ export class ConsulCluster extends Construct implements IConsulCluster {
     if (peered && this.meshGatewayMode === MeshGatewayMode.NONE) {
       messages.push(errors.modeNoneForPeers('meshGatewayMode', `cluster "${this.datacenter}"`));
     }
-    if (peered && this.peerThroughMeshGateways && this.defaultPartition.meshGateways.length === 0) {
+    if (peered && !this.isImported && this.peerThroughMeshGateways && this.defaultPartition.meshGateways.length === 0) {
       messages.push(
         `peerThroughMeshGateways is true on cluster "${this.datacenter}" but its default partition has no mesh ` +
           'gateway, so generating or dialing a peering token fails ("no mesh gateway instances are registered"); ' +
@@ -288,3 +374,6 @@ class ClusterProvider extends ConsulProvider {
 }
 
 const PROVIDER_KIND = 'consul-cluster-provider';
+
+/** Clusters made by {@link ConsulCluster.fromClusterAttributes}. */
+const IMPORTED = new WeakSet<ConsulCluster>();

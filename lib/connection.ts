@@ -221,7 +221,7 @@ export class Connection {
           value: via.node.path,
           problem:
             `does not connect the caller's ${describePartition(from)} and the callee's ${describePartition(to)} ` +
-            `(it peers ${describePartition(via.acceptor)} and ${describePartition(via.dialer)})`,
+            `(it peers ${via.sides.map((p) => describePartition(p)).join(' and ')}${via.sides.length === 1 ? ' with a cluster outside this app' : ''})`,
           fix:
             from.cluster === to.cluster
               ? 'both services are in one cluster: leave out via'

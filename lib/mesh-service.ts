@@ -14,7 +14,11 @@ import { renderUpstream, resolveUpstream, upstreamKey } from './private/upstream
 import { describePartition, namespaceArg, namespaceResourceArg, normalizeNamespace, requireEnterprise } from './private/scoping';
 import { assertDnsLabel, assertNotBlank, assertServiceName, assertPort, assertPositiveInteger, compareStrings, isUnresolved, kebabFromId } from './private/validate';
 
-/** What other constructs need to know about a service in the mesh. */
+/**
+ * What other constructs need to know about a service in the mesh that may be called (exported, allowed by
+ * intentions): a {@link MeshService} of this app, or one registered elsewhere
+ * ({@link MeshService.fromServiceAttributes}).
+ */
 export interface IMeshService extends IConstruct {
   /** The Consul service name. */
   readonly serviceName: string;
@@ -22,6 +26,22 @@ export interface IMeshService extends IConstruct {
   readonly partition: IPartition;
   /** The namespace (Enterprise), when not `default`. */
   readonly namespace?: string;
+  /**
+   * The service's `service-intentions` entry, when someone may call it (a connection or an
+   * {@link MeshService.addIntention}). Reading it creates nothing.
+   */
+  readonly intentions?: ServiceIntentions;
+  /** True when an intention of this service allows `source` (added, or derived from a connection). */
+  allows(source: IntentionSource): boolean;
+  /**
+   * The service's `service-intentions` entry, created on first use.
+   * @internal
+   */
+  _intentionsEntry(): ServiceIntentions;
+}
+
+/** A service this app registers with its sidecar: what a data plane needs to run it. */
+export interface ISidecarService extends IMeshService {
   /** Port the app listens on. */
   readonly port: number;
   /** Port of the sidecar's public listener. */
@@ -31,21 +51,22 @@ export interface IMeshService extends IConstruct {
   /** The sidecar's upstreams (added ones and connections), sorted. Read at synth for the final list. */
   readonly upstreams: MeshUpstream[];
   /**
-   * The service's `service-intentions` entry, when someone may call it (a connection or an
-   * {@link addIntention}). Reading it creates nothing.
-   */
-  readonly intentions?: ServiceIntentions;
-  /** True when an intention of this service allows `source` (added, or derived from a connection). */
-  allows(source: IntentionSource): boolean;
-  /**
    * The service definition in Consul's agent config-file form, rendered now (call it at synth).
    */
   renderServiceDefinition(): any;
+}
+
+/** Attributes of a service registered outside this app. */
+export interface MeshServiceAttributes {
+  /** The partition (of this app's model) the service is registered in. */
+  readonly partition: IPartition;
+  /** The Consul service name. */
+  readonly serviceName: string;
   /**
-   * The service's `service-intentions` entry, created on first use.
-   * @internal
+   * Its namespace (Enterprise).
+   * @default - the "default" namespace
    */
-  _intentionsEntry(): ServiceIntentions;
+  readonly namespace?: string;
 }
 
 /** Options for {@link Partition.addService}. */
@@ -121,9 +142,19 @@ export interface MeshServiceProps extends MeshServiceOptions {
  * const api = dc2.defaultPartition.addService('Api', { port: 8080, protocol: ServiceProtocol.HTTP });
  * web.connectTo(api, { via: peering, localBindPort: 9191 });
  */
-export class MeshService extends Construct implements IMeshService {
+export class MeshService extends Construct implements ISidecarService {
   /** Default port of the sidecar's public listener. */
   public static readonly DEFAULT_SIDECAR_PORT = 21000;
+
+  /**
+   * A service registered outside this app (by another team, a Helm chart, an agent's config): creates
+   * nothing. It can be called (`caller.connectTo(service, ...)`: the export and the intention are written by
+   * this app, into the service's partition) and exported; it makes no calls of its own here, and a data plane
+   * cannot run it.
+   */
+  public static fromServiceAttributes(scope: Construct, id: string, attrs: MeshServiceAttributes): IMeshService {
+    return new ImportedMeshService(scope, id, attrs);
+  }
 
   public readonly serviceName: string;
   public readonly partition: IPartition;
@@ -378,7 +409,7 @@ export class MeshService extends Construct implements IMeshService {
 
   private validateUpstreams(): string[] {
     const messages: string[] = [];
-    const hasGateway = this.partition.meshGateways.length > 0;
+    const hasGateway = this.partition.meshGateways.length > 0 || this.partition.gatewaysElsewhere;
     // Local mode needs a gateway here for every remote upstream, added or from a connection.
     for (const u of this.sortedUpstreams()) {
       const remote = u.destinationPeer !== undefined || u.destinationPartition !== undefined;
@@ -402,6 +433,8 @@ export class MeshService extends Construct implements IMeshService {
       return [errors.unknownPeer(this.serviceName, u.destinationName, u.destinationPeer!, known)];
     }
     const exporter = peering.remoteOf(this.partition);
+    // An existing peering whose other side is outside the app: nothing there can be checked.
+    if (exporter === undefined) return [];
     const exporterPeer = peering.peerNameIn(exporter);
     const where = `"${exporter.partitionName}" of cluster "${exporter.cluster.datacenter}"`;
     const source = IntentionSource.peerService(exporterPeer, this.serviceName, namespaceArg(this.partition, this.namespace));
@@ -451,8 +484,55 @@ export class MeshService extends Construct implements IMeshService {
   }
 }
 
-const serviceNameKey = (s: MeshService): string => nameKey(s.serviceName, s.namespace);
+const serviceNameKey = (s: IMeshService): string => nameKey(s.serviceName, s.namespace);
 
 function sortedObject(o: { [key: string]: string }): { [key: string]: string } {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => compareStrings(a, b)));
+}
+
+/** A service registered elsewhere (see {@link MeshService.fromServiceAttributes}). */
+class ImportedMeshService extends Construct implements IMeshService {
+  public readonly serviceName: string;
+  public readonly partition: IPartition;
+  public readonly namespace?: string;
+
+  public constructor(scope: Construct, id: string, attrs: MeshServiceAttributes) {
+    super(scope, id);
+    assertDnsLabel('serviceName', attrs.serviceName, this);
+    if (attrs.namespace !== undefined) {
+      assertDnsLabel('namespace', attrs.namespace, this);
+      if (normalizeNamespace(attrs.namespace) !== undefined) {
+        requireEnterprise(this, attrs.partition.cluster, 'namespace', attrs.namespace, 'namespaces');
+      }
+    }
+    this.serviceName = attrs.serviceName;
+    this.partition = attrs.partition;
+    this.namespace = normalizeNamespace(attrs.namespace);
+    const [other] = registeredWhere<IMeshService>(attrs.partition, KIND.SERVICE, BY_NAME, serviceNameKey, nameKey(this.serviceName, this.namespace));
+    if (other) {
+      throw new ValidationError(this, {
+        prop: 'serviceName',
+        value: this.serviceName,
+        problem: `is already declared in partition "${attrs.partition.partitionName}" (${other.node.path})`,
+        fix: 'declare a service once and pass that object around',
+      });
+    }
+    register(attrs.partition, KIND.SERVICE, this);
+  }
+
+  public get intentions(): ServiceIntentions | undefined {
+    return ServiceIntentions.find(this.partition, this.serviceName, this.namespace);
+  }
+
+  /** @internal */
+  public _intentionsEntry(): ServiceIntentions {
+    return (
+      this.intentions ??
+      new ServiceIntentions(this, 'Intentions', { destinationName: this.serviceName, namespace: this.namespace, partition: this.partition })
+    );
+  }
+
+  public allows(source: IntentionSource): boolean {
+    return this.intentions?.allows(source) ?? false;
+  }
 }

@@ -36,6 +36,11 @@ export interface IPartition extends IConstruct {
   /** The namespaces declared in this partition (created or imported), sorted by name; `default` is implied. */
   readonly namespaces: INamespace[];
   /**
+   * True when the partition's mesh gateways are managed outside this app (an existing partition, or one of a
+   * cluster from `ConsulCluster.fromClusterAttributes`): checks that need a gateway assume it exists.
+   */
+  readonly gatewaysElsewhere: boolean;
+  /**
    * The partition's one `exported-services` entry, when something exports from this partition (an
    * {@link addExport} or a connection into it). Reading it creates nothing.
    */
@@ -72,6 +77,12 @@ export interface PartitionOptions {
 export interface PartitionProps extends PartitionOptions {
   /** The cluster that owns the partition. */
   readonly cluster: ConsulCluster;
+  /**
+   * The partition exists already (created elsewhere): no `consul_admin_partition` is created, resources name
+   * it literally, and its mesh gateways are assumed to exist. Prefer {@link Partition.fromPartitionName}.
+   * @default false
+   */
+  readonly existing?: boolean;
 }
 
 /**
@@ -82,11 +93,22 @@ export interface PartitionProps extends PartitionOptions {
  * Use {@link ConsulCluster.defaultPartition} and {@link ConsulCluster.addPartition} rather than `new`.
  */
 export class Partition extends Construct implements IPartition {
+  /**
+   * An admin partition that exists already (Consul Enterprise): declares it, creates nothing. Its mesh
+   * gateways are assumed to exist (checks that need a gateway of this app are skipped for it).
+   */
+  public static fromPartitionName(cluster: ConsulCluster, id: string, partitionName: string): IPartition {
+    if (partitionName === 'default') return cluster.defaultPartition;
+    return cluster.importPartition(id, partitionName);
+  }
+
   public readonly partitionName: string;
   public readonly cluster: ConsulCluster;
   public readonly isDefault: boolean;
-  /** The `consul_admin_partition` L1 (non-default partitions only). */
+  /** The `consul_admin_partition` L1 (non-default partitions this app creates only). */
   public readonly resource?: adminPartition.AdminPartition;
+  /** True for a partition that exists already ({@link Partition.fromPartitionName}). */
+  public readonly existing: boolean;
 
   public constructor(scope: Construct, id: string, props: PartitionProps) {
     super(scope, id);
@@ -95,13 +117,16 @@ export class Partition extends Construct implements IPartition {
     this.partitionName = name;
     this.cluster = props.cluster;
     this.isDefault = name === 'default';
+    this.existing = props.existing ?? false;
     if (!this.isDefault) {
       requireEnterprise(this, props.cluster, 'partitionName', name, 'admin partitions');
-      this.resource = new adminPartition.AdminPartition(this, 'Resource', {
-        name,
-        description: props.description,
-        provider: props.cluster.provider,
-      });
+      if (!this.existing) {
+        this.resource = new adminPartition.AdminPartition(this, 'Resource', {
+          name,
+          description: props.description,
+          provider: props.cluster.provider,
+        });
+      }
     }
     register(props.cluster, KIND.PARTITION, this);
     this.node.addValidation({ validate: () => this.validatePartition() });
@@ -109,7 +134,7 @@ export class Partition extends Construct implements IPartition {
 
   public get resourcePartition(): string | undefined {
     if (!isEnterprise(this.cluster)) return undefined;
-    return this.resource ? this.resource.name : 'default';
+    return this.resource ? this.resource.name : this.partitionName;
   }
 
   /** Adds a mesh gateway that carries this partition's peered traffic. */
@@ -134,8 +159,9 @@ export class Partition extends Construct implements IPartition {
     return [...registered<MeshGateway>(this, KIND.GATEWAY)];
   }
 
-  public get services(): MeshService[] {
-    return [...registered<MeshService>(this, KIND.SERVICE)];
+  /** The services of this partition (this app's and those registered elsewhere), sorted by construct path. */
+  public get services(): IMeshService[] {
+    return [...registered<IMeshService>(this, KIND.SERVICE)];
   }
 
   public get peerings(): IClusterPeering[] {
@@ -158,6 +184,14 @@ export class Partition extends Construct implements IPartition {
     return this.exportedServices?.isExportedTo(serviceName, consumer, namespace) ?? false;
   }
 
+  /**
+   * True when this partition's mesh gateways are managed outside this app (an existing partition, or a
+   * cluster from {@link ConsulCluster.fromClusterAttributes}): checks that need one assume it exists.
+   */
+  public get gatewaysElsewhere(): boolean {
+    return this.existing || this.cluster.isImported;
+  }
+
   /** True when something in the app exports a service from this partition. */
   public get hasExports(): boolean {
     return (this.exportedServices?.exportedServices.length ?? 0) > 0;
@@ -170,7 +204,7 @@ export class Partition extends Construct implements IPartition {
 
   private validatePartition(): string[] {
     const messages: string[] = [];
-    if (this.hasExports && this.meshGateways.length === 0) {
+    if (this.hasExports && this.meshGateways.length === 0 && !this.gatewaysElsewhere) {
       const exported = this.exportedServices!.exportedServices.map((e) => e.serviceName).join(', ');
       const elsewhere = this.cluster.partitions.filter((p) => p !== this && p.meshGateways.length > 0);
       if (isEnterprise(this.cluster) && elsewhere.length > 0) {

@@ -7,24 +7,43 @@ import type { IPartition } from './partition';
 import { lazyDependsOn } from './private/deps';
 import { KIND, register, registered } from './private/registry';
 import { describePartition as describe } from './private/scoping';
-import { assertPeerName } from './private/validate';
+import { assertPeerName, compareStrings } from './private/validate';
 
 /** What other constructs need to know about a cluster peering. */
 export interface IClusterPeering extends IConstruct {
-  /** The partition that generates the peering token. */
-  readonly acceptor: IPartition;
-  /** The partition that establishes the peering with the token. */
-  readonly dialer: IPartition;
-  /** The acceptor's local name for the dialer. */
-  readonly acceptorPeerName: string;
-  /** The dialer's local name for the acceptor. */
-  readonly dialerPeerName: string;
+  /**
+   * The sides of the peering that this app declares: both for a {@link ClusterPeering} (acceptor, then
+   * dialer); one or two for an existing peering ({@link ClusterPeering.fromPeerName}), sorted by construct path.
+   */
+  readonly sides: IPartition[];
   /** True when `partition` is one side of this peering. */
   involves(partition: IPartition): boolean;
   /** The name `partition` (one side of this peering) uses for the other side. */
   peerNameIn(partition: IPartition): string;
-  /** The side of this peering that is not `partition`. */
-  remoteOf(partition: IPartition): IPartition;
+  /**
+   * The side of this peering that is not `partition`, or `undefined` when that side is not in this app (an
+   * existing peering declared from one side).
+   */
+  remoteOf(partition: IPartition): IPartition | undefined;
+}
+
+/** Attributes of a peering that exists already (made outside this app). */
+export interface ClusterPeeringAttributes {
+  /** A partition of this app that is one side of the peering. */
+  readonly partition: IPartition;
+  /** The name `partition` uses for the other side (its `peer_name`). */
+  readonly peerName: string;
+  /**
+   * The other side, when it is in this app too (then `connectTo` can cross the peering).
+   * @default - the other side is outside this app: upstreams, exports and intentions of `partition` may name
+   * the peer, and nothing on the other side can be checked
+   */
+  readonly remotePartition?: IPartition;
+  /**
+   * The name `remotePartition` uses for `partition`. Required with `remotePartition`.
+   * @default - no remote side
+   */
+  readonly remotePeerName?: string;
 }
 
 /** Props of {@link ClusterPeering}. */
@@ -74,6 +93,24 @@ export interface ClusterPeeringProps {
  * });
  */
 export class ClusterPeering extends Construct implements IClusterPeering {
+  /**
+   * A peering that exists already, seen from `partition`, which calls the other side `peerName`: creates
+   * nothing. Upstreams (`UpstreamTarget.peerService`), exports (`ExportConsumer.peer`) and intention sources
+   * (`IntentionSource.peerService`) of `partition` may then name the peer; what the other side exports and
+   * allows is not in this app and is not checked.
+   */
+  public static fromPeerName(scope: Construct, id: string, partition: IPartition, peerName: string): IClusterPeering {
+    return new ImportedClusterPeering(scope, id, { partition, peerName });
+  }
+
+  /**
+   * A peering that exists already, with one or both sides in this app (with both, `connectTo` can cross it
+   * and checks both sides). Creates nothing.
+   */
+  public static fromPeeringAttributes(scope: Construct, id: string, attrs: ClusterPeeringAttributes): IClusterPeering {
+    return new ImportedClusterPeering(scope, id, attrs);
+  }
+
   /** All peerings of the app that contains `scope`, sorted by construct path. */
   public static all(scope: IConstruct): IClusterPeering[] {
     return [...registered<IClusterPeering>(scope.node.root, KIND.PEERING)];
@@ -170,6 +207,10 @@ export class ClusterPeering extends Construct implements IClusterPeering {
     return this.tokenResource.peeringToken;
   }
 
+  public get sides(): IPartition[] {
+    return [this.acceptor, this.dialer];
+  }
+
   /** True when `partition` is one side of this peering. */
   public involves(partition: IPartition): boolean {
     return partition === this.acceptor || partition === this.dialer;
@@ -188,7 +229,7 @@ export class ClusterPeering extends Construct implements IClusterPeering {
   }
 
   /** The side of this peering that is not `partition`. */
-  public remoteOf(partition: IPartition): IPartition {
+  public remoteOf(partition: IPartition): IPartition | undefined {
     this.peerNameIn(partition);
     return partition === this.acceptor ? this.dialer : this.acceptor;
   }
@@ -214,7 +255,7 @@ export class ClusterPeering extends Construct implements IClusterPeering {
     }
     for (const other of ClusterPeering.all(this)) {
       if (other === this) continue;
-      if (other.involves(this.acceptor) && other.involves(this.dialer)) {
+      if (other.involves(this.acceptor) && other.involves(this.dialer) && other instanceof ClusterPeering) {
         messages.push(
           `peering between ${describe(this.acceptor)} and ${describe(this.dialer)} is declared twice (also ` +
             `${other.node.path}); two partitions peer once: remove one of them`,
@@ -239,6 +280,86 @@ export class ClusterPeering extends Construct implements IClusterPeering {
  * mesh gateways, the readiness checks of the default partition's gateways (which carry the peering
  * control-plane traffic).
  */
+/** An existing peering (see {@link ClusterPeering.fromPeeringAttributes}): creates nothing. */
+class ImportedClusterPeering extends Construct implements IClusterPeering {
+  private readonly names = new Map<IPartition, string>();
+
+  public constructor(scope: Construct, id: string, attrs: ClusterPeeringAttributes) {
+    super(scope, id);
+    assertPeerName('peerName', attrs.peerName, this);
+    this.names.set(attrs.partition, attrs.peerName);
+    if (attrs.remotePartition !== undefined || attrs.remotePeerName !== undefined) {
+      if (attrs.remotePartition === undefined || attrs.remotePeerName === undefined) {
+        throw new ValidationError(this, {
+          prop: attrs.remotePartition === undefined ? 'remotePartition' : 'remotePeerName',
+          problem: `is missing: ${attrs.remotePartition === undefined ? 'remotePeerName' : 'remotePartition'} is given`,
+          fix: 'give both (the other side and its name for this side), or neither',
+        });
+      }
+      if (attrs.remotePartition.cluster === attrs.partition.cluster) {
+        throw new ValidationError(this, {
+          prop: 'remotePartition',
+          value: attrs.remotePartition.partitionName,
+          problem: `is in the same cluster "${attrs.partition.cluster.datacenter}" as partition; peering connects two different clusters`,
+          fix: 'name the partition of the other cluster',
+        });
+      }
+      assertPeerName('remotePeerName', attrs.remotePeerName, this);
+      this.names.set(attrs.remotePartition, attrs.remotePeerName);
+    }
+    for (const side of this.names.keys()) {
+      register(side, KIND.PEERING, this);
+      register(side.cluster, KIND.PEERING, this);
+    }
+    register(this.node.root, KIND.PEERING, this);
+    this.node.addValidation({ validate: () => this.validateImported() });
+  }
+
+  public get sides(): IPartition[] {
+    return [...this.names.keys()].sort((a, b) => compareStrings(a.node.path, b.node.path));
+  }
+
+  public involves(partition: IPartition): boolean {
+    return this.names.has(partition);
+  }
+
+  public peerNameIn(partition: IPartition): string {
+    const name = this.names.get(partition);
+    if (name !== undefined) return name;
+    throw new ValidationError(this, {
+      prop: 'partition',
+      value: partition.partitionName,
+      problem: `(${describe(partition)}) is not a side of this existing peering (${this.sides.map((p) => describe(p)).join(', ')})`,
+      fix: 'ask the peering that connects that partition',
+    });
+  }
+
+  public remoteOf(partition: IPartition): IPartition | undefined {
+    this.peerNameIn(partition);
+    return this.sides.find((p) => p !== partition);
+  }
+
+  private validateImported(): string[] {
+    const messages: string[] = [];
+    for (const other of ClusterPeering.all(this)) {
+      if (other === this) continue;
+      for (const side of this.sides) {
+        if (other.involves(side) && other.peerNameIn(side) === this.peerNameIn(side)) {
+          messages.push(
+            ValidationError.message({
+              prop: 'peerName',
+              value: this.peerNameIn(side),
+              problem: `is also the name ${describe(side)} uses in ${other.node.path}; peer names are unique within a partition`,
+              fix: 'declare an existing peering once, and do not declare it again with new ClusterPeering',
+            }),
+          );
+        }
+      }
+    }
+    return messages;
+  }
+}
+
 function readinessOf(side: IPartition): ITerraformDependable[] {
   const cluster = side.cluster;
   const deps: ITerraformDependable[] = cluster.meshConfig ? [cluster.meshConfig.resource] : [];

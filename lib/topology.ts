@@ -6,7 +6,7 @@ import { Connection, ConnectionKind } from './connection';
 import type { IMeshGateway } from './mesh-gateway';
 import type { IMeshService } from './mesh-service';
 import type { IPartition } from './partition';
-import type { IClusterPeering } from './peering';
+import { ClusterPeering, IClusterPeering } from './peering';
 
 /** The topology picture of a program, in two text formats. */
 export interface TopologyDiagrams {
@@ -237,6 +237,26 @@ function buildModel(scope: IConstruct): Model {
   const peerings = new Set<IClusterPeering>();
   for (const p of drawnPartitions) p.peerings.forEach((peering) => peerings.add(peering));
   for (const peering of byPath(peerings)) {
+    if (!(peering instanceof ClusterPeering)) {
+      // An existing peering: no roles known; a side outside the app is drawn as a plain node.
+      const [a, b] = peering.sides;
+      const other = b !== undefined ? partitionEnd(b) : addOutside({
+        id: idFrom('xp', `${a.node.path}/${shown(peering.peerNameIn(a))}`),
+        kind: 'outside',
+        lines: [`peer "${shown(peering.peerNameIn(a))}" of ${sideName(a)}`, '(existing peering, outside this app)'],
+      });
+      edges.push({
+        id: idFrom('e', peering.node.path),
+        from: partitionEnd(a),
+        to: other,
+        kind: 'peering',
+        lines: [
+          ...peering.sides.map((side) => `${sideName(side)} calls it ${quoted(peering.peerNameIn(side))}`),
+          '(existing peering)',
+        ],
+      });
+      continue;
+    }
     const { dialer, acceptor } = peering;
     const through = dialer.cluster.peerThroughMeshGateways && acceptor.cluster.peerThroughMeshGateways;
     edges.push({
@@ -340,7 +360,8 @@ function consumerEnd(
   switch (consumer.kind) {
     case ExportConsumerKind.PEER: {
       const peering = partition.peerings.find((p) => p.peerNameIn(partition) === consumer.name);
-      if (peering) return partitionEnd(peering.remoteOf(partition));
+      const remote = peering?.remoteOf(partition);
+      if (remote) return partitionEnd(remote);
       return addOutside({
         id: idFrom('xp', `${partition.node.path}/${name}`),
         kind: 'outside',

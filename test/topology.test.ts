@@ -344,7 +344,7 @@ describe('renderTopology', () => {
           for (const consumer of e.consumers) {
             expect(consumer.kind).toBe(ExportConsumerKind.PEER);
             const peering = partition.peerings.find((p) => p.peerNameIn(partition) === consumer.name)!;
-            expected.push({ from: nodeId(service), to: partitionId(peering.remoteOf(partition)), kind: 'export', label: `exported to peer "${consumer.name}"` });
+            expected.push({ from: nodeId(service), to: partitionId(peering.remoteOf(partition)!), kind: 'export', label: `exported to peer "${consumer.name}"` });
           }
         }
       }

@@ -1,6 +1,6 @@
 import type { IPartition } from '../partition';
 import type { GatewayDefinitionOptions, IMeshGateway } from '../mesh-gateway';
-import type { IMeshService } from '../mesh-service';
+import type { ISidecarService } from '../mesh-service';
 
 /*
  * Data-plane-neutral documents a Consul client agent loads: its configuration and the service definitions
@@ -14,8 +14,8 @@ import type { IMeshService } from '../mesh-service';
  * after the data plane, for instance).
  */
 export class AgentServiceDefinition {
-  /** The definition of a service with its sidecar and upstreams ({@link IMeshService.renderServiceDefinition}). */
-  public static ofService(service: IMeshService): AgentServiceDefinition {
+  /** The definition of a service with its sidecar and upstreams ({@link ISidecarService.renderServiceDefinition}). */
+  public static ofService(service: ISidecarService): AgentServiceDefinition {
     return new AgentServiceDefinition(service.serviceName, { service });
   }
 
@@ -33,7 +33,7 @@ export class AgentServiceDefinition {
     /** File stem in the agent's config directory. */
     public readonly fileStem: string,
     private readonly source: {
-      readonly service?: IMeshService;
+      readonly service?: ISidecarService;
       readonly gateway?: IMeshGateway;
       readonly gatewayOptions?: GatewayDefinitionOptions;
       readonly document?: any;

@@ -4,7 +4,7 @@ import type { IAclToken } from '../../acl';
 import type { IConsulCluster } from '../../cluster';
 import { ValidationError } from '../../errors';
 import type { IMeshGateway } from '../../mesh-gateway';
-import type { IMeshService } from '../../mesh-service';
+import type { ISidecarService } from '../../mesh-service';
 import type { IPartition } from '../../partition';
 import { isEnterprise } from '../../private/scoping';
 import { kebabFromId } from '../../private/validate';
@@ -195,7 +195,7 @@ export class ClusterDataPlane extends Construct {
   }
 
   /** Runs `service` in a pod: agent (with its definition) + sidecar Envoy (+ the app). */
-  public addService(service: IMeshService, options: ServiceDataPlaneOptions): MeshServiceDataPlane {
+  public addService(service: ISidecarService, options: ServiceDataPlaneOptions): MeshServiceDataPlane {
     return new MeshServiceDataPlane(service, 'DataPlane', { ...options, service, dataPlane: this });
   }
 }
@@ -290,7 +290,7 @@ export class MeshGatewayDataPlane extends Construct {
 /** Props of {@link MeshServiceDataPlane}. */
 export interface MeshServiceDataPlaneProps extends ServiceDataPlaneOptions {
   /** The service to run. */
-  readonly service: IMeshService;
+  readonly service: ISidecarService;
   /** The cluster's data plane (host, LAN, servers, image). */
   readonly dataPlane: ClusterDataPlane;
 }

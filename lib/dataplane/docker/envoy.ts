@@ -2,7 +2,7 @@ import * as containerL1 from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
 import type { IAclToken } from '../../acl';
 import type { IMeshGateway } from '../../mesh-gateway';
-import type { IMeshService } from '../../mesh-service';
+import type { ISidecarService } from '../../mesh-service';
 import { isEnterprise } from '../../private/scoping';
 import { assertPort } from '../../private/validate';
 import type { ConsulAgentPod } from './pod';
@@ -21,7 +21,7 @@ export class EnvoyRole {
   }
 
   /** The sidecar of a service registered on the pod's agent. */
-  public static sidecarFor(service: IMeshService): EnvoyRole {
+  public static sidecarFor(service: ISidecarService): EnvoyRole {
     return new EnvoyRole('sidecar', undefined, service);
   }
 
@@ -31,7 +31,7 @@ export class EnvoyRole {
     /** The gateway, for gateway roles. */
     public readonly gateway?: IMeshGateway,
     /** The service, for sidecar roles. */
-    public readonly service?: IMeshService,
+    public readonly service?: ISidecarService,
   ) {}
 
   /** @internal */

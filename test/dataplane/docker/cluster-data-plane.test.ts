@@ -6,6 +6,7 @@ import {
   DockerHost,
   DockerNetwork,
   MeshGatewayMode,
+  MeshService,
 } from '../../../lib';
 import { peeredPairWithDataPlane } from '../../fixtures/dataplane';
 import { resources, synthJson } from '../../fixtures/stack';
@@ -187,7 +188,7 @@ describe('ClusterDataPlane', () => {
     test('fails on two pods with the same address and on host port collisions', () => {
       const { dc1, host, lan1 } = base();
       const plane = new ClusterDataPlane(dc1, 'Plane', { cluster: dc1, host, lan: lan1, retryJoin: ['10.11.0.2'] });
-      plane.addService(dc1.defaultPartition.services[0], { address: '10.11.0.20' });
+      plane.addService(dc1.defaultPartition.services[0] as MeshService, { address: '10.11.0.20' });
       const other = dc1.defaultPartition.addService('Other', { port: 7000 });
       expect(() => plane.addService(other, { address: '10.11.0.20' })).toThrow(
         /^\[test\/Dc1\/Partitions\/default\/Other\/DataPlane\/Pod\] address of pod "dc1-default-other" "10.11.0.20" on network "dc1-lan" is already used by .*Web\/DataPlane\/Pod; give each pod its own address$/,
@@ -217,7 +218,7 @@ describe('ClusterDataPlane', () => {
       expect(() => plane.addGateway(dc2.defaultPartition.meshGateways[0])).toThrow(
         /^\[test\/Dc1\/Plane\] gateway "test\/Dc2\/Partitions\/default\/Gateway" belongs to cluster "dc2", not "dc1"; use that cluster's ClusterDataPlane$/,
       );
-      expect(() => plane.addService(dc2.defaultPartition.services[0], { address: '10.11.0.40' })).toThrow(
+      expect(() => plane.addService(dc2.defaultPartition.services[0] as MeshService, { address: '10.11.0.40' })).toThrow(
         /^\[test\/Dc1\/Plane\] service "api" belongs to cluster "dc2", not "dc1"; use that cluster's ClusterDataPlane$/,
       );
     });
