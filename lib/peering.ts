@@ -1,6 +1,6 @@
 import * as peeringL1 from '@cdktf/provider-consul/lib/peering';
 import * as peeringTokenL1 from '@cdktf/provider-consul/lib/peering-token';
-import { Annotations, ITerraformDependable, TerraformStack } from 'cdktf';
+import { Annotations, ITerraformDependable, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from './errors';
 import type { IPartition } from './partition';
@@ -143,19 +143,21 @@ export class ClusterPeering extends Construct implements IClusterPeering {
         fix: 'partitions of one cluster call each other without a peering: use connectTo() without via',
       });
     }
+    // Each resource goes into the stack of its side's provider. When the two clusters are in two stacks, the
+    // peering lives in one of them and the other side's resource under that side's partition; the token
+    // crosses as a cdktf cross-stack reference (a sensitive output and a remote-state read).
     const stack = TerraformStack.of(this);
-    for (const [prop, side] of [['acceptor', acceptor], ['dialer', dialer]] as const) {
-      if (TerraformStack.of(side) !== stack) {
-        throw new ValidationError(this, {
-          prop,
-          value: side.partitionName,
-          problem:
-            `(${describe(side)}) is in stack "${TerraformStack.of(side).node.id}" but the peering is in stack ` +
-            `"${stack.node.id}"; both clusters' providers must be in the peering's stack`,
-          fix: 'create them in the same stack',
-        });
-      }
+    const [acceptorStack, dialerStack] = [TerraformStack.of(acceptor), TerraformStack.of(dialer)];
+    if (stack !== acceptorStack && stack !== dialerStack) {
+      throw new ValidationError(this, {
+        prop: 'scope',
+        value: stack.node.id,
+        problem: `is neither the acceptor's stack "${acceptorStack.node.id}" nor the dialer's stack "${dialerStack.node.id}"`,
+        fix: "create the peering in the acceptor's or the dialer's stack",
+      });
     }
+    const sideScope = (sideStack: TerraformStack, side: IPartition): Construct =>
+      sideStack === stack ? this : new Construct(side, `Peering-${stack.node.id}-${id}`);
     this.acceptor = acceptor;
     this.dialer = dialer;
     this.acceptorPeerName = props.acceptorPeerName ?? defaultPeerName(dialer);
@@ -174,14 +176,14 @@ export class ClusterPeering extends Construct implements IClusterPeering {
       }
     }
 
-    this.tokenResource = new peeringTokenL1.PeeringToken(this, 'Token', {
+    this.tokenResource = new peeringTokenL1.PeeringToken(sideScope(acceptorStack, acceptor), 'Token', {
       peerName: this.acceptorPeerName,
       partition: acceptor.resourcePartition,
       serverExternalAddresses: props.serverExternalAddresses,
       meta: props.meta,
       provider: acceptor.cluster.provider,
     });
-    this.peeringResource = new peeringL1.Peering(this, 'Peering', {
+    this.peeringResource = new peeringL1.Peering(sideScope(dialerStack, dialer), 'Peering', {
       peerName: this.dialerPeerName,
       peeringToken: this.tokenResource.peeringToken,
       partition: dialer.resourcePartition,
@@ -280,39 +282,25 @@ export class ClusterPeering extends Construct implements IClusterPeering {
  * mesh gateways, the readiness checks of the default partition's gateways (which carry the peering
  * control-plane traffic).
  */
-/** An existing peering (see {@link ClusterPeering.fromPeeringAttributes}): creates nothing. */
-class ImportedClusterPeering extends Construct implements IClusterPeering {
+/**
+ * A peering seen from the sides this app declares (one or two), each with its name for the other: the
+ * bookkeeping shared by existing peerings and by the two halves of a peering made by two apps.
+ */
+abstract class PeeringSides extends Construct implements IClusterPeering {
   private readonly names = new Map<IPartition, string>();
 
-  public constructor(scope: Construct, id: string, attrs: ClusterPeeringAttributes) {
+  protected constructor(scope: Construct, id: string) {
     super(scope, id);
-    assertPeerName('peerName', attrs.peerName, this);
-    this.names.set(attrs.partition, attrs.peerName);
-    if (attrs.remotePartition !== undefined || attrs.remotePeerName !== undefined) {
-      if (attrs.remotePartition === undefined || attrs.remotePeerName === undefined) {
-        throw new ValidationError(this, {
-          prop: attrs.remotePartition === undefined ? 'remotePartition' : 'remotePeerName',
-          problem: `is missing: ${attrs.remotePartition === undefined ? 'remotePeerName' : 'remotePartition'} is given`,
-          fix: 'give both (the other side and its name for this side), or neither',
-        });
-      }
-      if (attrs.remotePartition.cluster === attrs.partition.cluster) {
-        throw new ValidationError(this, {
-          prop: 'remotePartition',
-          value: attrs.remotePartition.partitionName,
-          problem: `is in the same cluster "${attrs.partition.cluster.datacenter}" as partition; peering connects two different clusters`,
-          fix: 'name the partition of the other cluster',
-        });
-      }
-      assertPeerName('remotePeerName', attrs.remotePeerName, this);
-      this.names.set(attrs.remotePartition, attrs.remotePeerName);
-    }
-    for (const side of this.names.keys()) {
-      register(side, KIND.PEERING, this);
-      register(side.cluster, KIND.PEERING, this);
-    }
+    this.node.addValidation({ validate: () => this.validateNames() });
+  }
+
+  /** Declares `partition` as a side that calls the other side `peerName` (registers it for lookups). */
+  protected addSide(partition: IPartition, peerName: string, prop: string): void {
+    assertPeerName(prop, peerName, this);
+    this.names.set(partition, peerName);
+    register(partition, KIND.PEERING, this);
+    register(partition.cluster, KIND.PEERING, this);
     register(this.node.root, KIND.PEERING, this);
-    this.node.addValidation({ validate: () => this.validateImported() });
   }
 
   public get sides(): IPartition[] {
@@ -329,7 +317,7 @@ class ImportedClusterPeering extends Construct implements IClusterPeering {
     throw new ValidationError(this, {
       prop: 'partition',
       value: partition.partitionName,
-      problem: `(${describe(partition)}) is not a side of this existing peering (${this.sides.map((p) => describe(p)).join(', ')})`,
+      problem: `(${describe(partition)}) is not a side of this peering (${this.sides.map((p) => describe(p)).join(', ')})`,
       fix: 'ask the peering that connects that partition',
     });
   }
@@ -339,7 +327,7 @@ class ImportedClusterPeering extends Construct implements IClusterPeering {
     return this.sides.find((p) => p !== partition);
   }
 
-  private validateImported(): string[] {
+  private validateNames(): string[] {
     const messages: string[] = [];
     for (const other of ClusterPeering.all(this)) {
       if (other === this) continue;
@@ -350,13 +338,148 @@ class ImportedClusterPeering extends Construct implements IClusterPeering {
               prop: 'peerName',
               value: this.peerNameIn(side),
               problem: `is also the name ${describe(side)} uses in ${other.node.path}; peer names are unique within a partition`,
-              fix: 'declare an existing peering once, and do not declare it again with new ClusterPeering',
+              fix: 'declare each peering once (an existing one with ClusterPeering.fromPeerName, not also with new ClusterPeering)',
             }),
           );
         }
       }
     }
     return messages;
+  }
+}
+
+/** An existing peering (see {@link ClusterPeering.fromPeeringAttributes}): creates nothing. */
+class ImportedClusterPeering extends PeeringSides {
+  public constructor(scope: Construct, id: string, attrs: ClusterPeeringAttributes) {
+    super(scope, id);
+    if (attrs.remotePartition !== undefined || attrs.remotePeerName !== undefined) {
+      if (attrs.remotePartition === undefined || attrs.remotePeerName === undefined) {
+        throw new ValidationError(this, {
+          prop: attrs.remotePartition === undefined ? 'remotePartition' : 'remotePeerName',
+          problem: `is missing: ${attrs.remotePartition === undefined ? 'remotePeerName' : 'remotePartition'} is given`,
+          fix: 'give both (the other side and its name for this side), or neither',
+        });
+      }
+      if (attrs.remotePartition.cluster === attrs.partition.cluster) {
+        throw new ValidationError(this, {
+          prop: 'remotePartition',
+          value: attrs.remotePartition.partitionName,
+          problem: `is in the same cluster "${attrs.partition.cluster.datacenter}" as partition; peering connects two different clusters`,
+          fix: 'name the partition of the other cluster',
+        });
+      }
+    }
+    this.addSide(attrs.partition, attrs.peerName, 'peerName');
+    if (attrs.remotePartition !== undefined && attrs.remotePeerName !== undefined) {
+      this.addSide(attrs.remotePartition, attrs.remotePeerName, 'remotePeerName');
+    }
+  }
+}
+
+/** Props of {@link PeeringAcceptor}. */
+export interface PeeringAcceptorProps {
+  /** The partition that generates the token (its cluster's provider writes `consul_peering_token`). */
+  readonly partition: IPartition;
+  /** This partition's name for the dialing cluster (`peer_name` of the token). */
+  readonly peerName: string;
+  /**
+   * `host:port` addresses to put in the token instead of the ones Consul picks.
+   * @default - Consul chooses
+   */
+  readonly serverExternalAddresses?: string[];
+  /**
+   * Metadata of the peering.
+   * @default - none
+   */
+  readonly meta?: { [key: string]: string };
+}
+
+/**
+ * The accepting half of a peering whose other half is in another app (another team's Terraform): generates
+ * the token. Hand {@link peeringToken} to the other team through a sensitive output, a secret store or a
+ * sensitive variable; their app uses {@link PeeringDialer}. Within one app, or two stacks of one app, use
+ * {@link ClusterPeering}.
+ *
+ * Creates one `consul_peering_token` (waiting for the partition's cluster `mesh` entry and gateways, like
+ * {@link ClusterPeering}'s).
+ *
+ * @example
+ * const acceptor = new PeeringAcceptor(stack, 'ForDc1', { partition: dc2.defaultPartition, peerName: 'dc1' });
+ * new TerraformOutput(stack, 'PeeringToken', { value: acceptor.peeringToken, sensitive: true });
+ */
+export class PeeringAcceptor extends PeeringSides {
+  /** The `consul_peering_token` L1. */
+  public readonly tokenResource: peeringTokenL1.PeeringToken;
+
+  public constructor(scope: Construct, id: string, props: PeeringAcceptorProps) {
+    super(scope, id);
+    this.addSide(props.partition, props.peerName, 'peerName');
+    this.tokenResource = new peeringTokenL1.PeeringToken(this, 'Token', {
+      peerName: props.peerName,
+      partition: props.partition.resourcePartition,
+      serverExternalAddresses: props.serverExternalAddresses,
+      meta: props.meta,
+      provider: props.partition.cluster.provider,
+    });
+    lazyDependsOn(this.tokenResource, () => readinessOf(props.partition));
+  }
+
+  /** The peering token (sensitive in the provider): surface it only through a `sensitive` output. */
+  public get peeringToken(): string {
+    return this.tokenResource.peeringToken;
+  }
+}
+
+/** Props of {@link PeeringDialer}. */
+export interface PeeringDialerProps {
+  /** The partition that establishes the peering (its cluster's provider writes `consul_peering`). */
+  readonly partition: IPartition;
+  /** This partition's name for the accepting cluster (`peer_name` of the peering). */
+  readonly peerName: string;
+  /**
+   * The token the accepting side generated: a sensitive variable's value (or a secret store's data source),
+   * never a literal.
+   */
+  readonly peeringToken: string;
+  /**
+   * Metadata of the peering.
+   * @default - none
+   */
+  readonly meta?: { [key: string]: string };
+}
+
+/**
+ * The dialing half of a peering whose other half ({@link PeeringAcceptor}) is in another app: establishes
+ * the peering with a token handed over by the operator.
+ *
+ * Creates one `consul_peering` (waiting for the partition's cluster `mesh` entry and gateways).
+ *
+ * @example
+ * const token = new TerraformVariable(stack, 'dc2_peering_token', { type: 'string', sensitive: true });
+ * new PeeringDialer(stack, 'ToDc2', { partition: dc1.defaultPartition, peerName: 'dc2', peeringToken: token.stringValue });
+ */
+export class PeeringDialer extends PeeringSides {
+  /** The `consul_peering` L1. */
+  public readonly peeringResource: peeringL1.Peering;
+
+  public constructor(scope: Construct, id: string, props: PeeringDialerProps) {
+    super(scope, id);
+    if (!Token.isUnresolved(props.peeringToken)) {
+      throw new ValidationError(this, {
+        prop: 'peeringToken',
+        problem: 'is a literal string, which would be written into the synthesized JSON (a peering token is a secret)',
+        fix: "pass a sensitive TerraformVariable's value (new TerraformVariable(this, 'peering_token', { type: 'string', sensitive: true }).stringValue) or a secret store's data source",
+      });
+    }
+    this.addSide(props.partition, props.peerName, 'peerName');
+    this.peeringResource = new peeringL1.Peering(this, 'Peering', {
+      peerName: props.peerName,
+      peeringToken: props.peeringToken,
+      partition: props.partition.resourcePartition,
+      meta: props.meta,
+      provider: props.partition.cluster.provider,
+    });
+    lazyDependsOn(this.peeringResource, () => readinessOf(props.partition));
   }
 }
 

@@ -1,7 +1,7 @@
 import * as peeringL1 from '@cdktf/provider-consul/lib/peering';
 import * as peeringTokenL1 from '@cdktf/provider-consul/lib/peering-token';
-import { AnnotationMetadataEntryType, App, Testing, TerraformStack } from 'cdktf';
-import { ClusterPeering, ConsulCluster, ConsulEdition } from '../lib';
+import { AnnotationMetadataEntryType, Testing, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { ClusterPeering, ConsulCluster, ConsulEdition, ExportConsumer, PeeringAcceptor, PeeringDialer, UpstreamTarget } from '../lib';
 import { onlyResource, synthJson } from './fixtures/stack';
 import { peeredPair, twoClusters } from './fixtures/topology';
 
@@ -75,15 +75,33 @@ describe('ClusterPeering', () => {
     );
   });
 
-  test('fails when a side lives in another stack', () => {
-    const app = new App();
+  test('peers clusters of two stacks: each resource in its side\'s stack, the token as a sensitive cross-stack reference', () => {
+    const app = Testing.app();
     const a = new TerraformStack(app, 'a');
     const b = new TerraformStack(app, 'b');
-    const dc1 = new ConsulCluster(a, 'Dc1', { datacenter: 'dc1', address: 'a:1' });
-    const dc2 = new ConsulCluster(b, 'Dc2', { datacenter: 'dc2', address: 'b:1' });
-    expect(() => new ClusterPeering(a, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition })).toThrow(
-      /acceptor "default" \(partition "default" of cluster "dc2"\) is in stack "b" but the peering is in stack "a"/,
-    );
+    const dc1 = new ConsulCluster(a, 'Dc1', { datacenter: 'dc1', address: 'a:1', peerThroughMeshGateways: false });
+    const dc2 = new ConsulCluster(b, 'Dc2', { datacenter: 'dc2', address: 'b:1', peerThroughMeshGateways: false });
+    const peering = new ClusterPeering(a, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
+    expect(peering.tokenResource.node.path).toBe('b/Dc2/Partitions/default/Peering-a-P/Token');
+    expect(peering.peeringResource.node.path).toBe('a/P/Peering');
+    const web = dc1.defaultPartition.addService('Web', { port: 9090 });
+    dc2.defaultPartition.addMeshGateway('G', { lanAddress: '10.0.0.2', wanAddress: '192.0.2.2' });
+    const api = dc2.defaultPartition.addService('Api', { port: 8080 });
+    web.connectTo(api, { via: peering, localBindPort: 9191 });
+    app.synth();
+    const json = (id: string) => JSON.parse(Testing.synth(app.node.findChild(id) as TerraformStack, true));
+    const [sa, sb] = [json('a'), json('b')];
+    // b: the token, its sensitive output; the export and intention of api live with dc2.
+    expect(Object.keys(sb.resource.consul_peering_token)).toHaveLength(1);
+    const outputs = Object.values(sb.output ?? {}) as Array<{ value: string; sensitive?: boolean }>;
+    expect(outputs).toEqual([{ value: expect.stringMatching(/^\$\{consul_peering_token\.[\w-]+\.peering_token\}$/), sensitive: true }]);
+    expect(sb.resource.consul_config_entry_service_intentions).toBeDefined();
+    // a: the peering reads the token from b's state; nothing of dc2 is written here.
+    const [peeringResource] = Object.values(sa.resource.consul_peering) as Array<{ peering_token: string; provider: string }>;
+    expect(peeringResource.provider).toBe('consul.dc1');
+    expect(peeringResource.peering_token).toMatch(/^\$\{data\.terraform_remote_state\.\S+\.outputs\.\S+\}$/);
+    expect(sa.resource.consul_peering_token).toBeUndefined();
+    expect(sa.provider.consul.map((p: { alias: string }) => p.alias)).toEqual(['dc1']);
   });
 
   test('fails when asked for the name of a partition that is not a side', () => {
@@ -107,5 +125,37 @@ describe('ClusterPeering', () => {
     ]);
     const { peering } = peeredPair();
     expect(warnings(peering)).toEqual([]);
+  });
+
+  test('two apps: PeeringAcceptor writes the token for a sensitive output, PeeringDialer takes it from a sensitive variable', () => {
+    // App one: dc2 accepts, and hands the token over through a sensitive output.
+    const one = Testing.app();
+    const s2 = new TerraformStack(one, 'dc2');
+    const dc2 = new ConsulCluster(s2, 'Dc2', { datacenter: 'dc2', address: 'b:1', peerThroughMeshGateways: false });
+    const acceptor = new PeeringAcceptor(s2, 'ForDc1', { partition: dc2.defaultPartition, peerName: 'dc1' });
+    new TerraformOutput(s2, 'peering_token', { value: acceptor.peeringToken, sensitive: true });
+    dc2.defaultPartition.addMeshGateway('G', { lanAddress: '10.0.0.2', wanAddress: '192.0.2.2' });
+    dc2.defaultPartition.addService('Api', { port: 8080 });
+    dc2.defaultPartition.addExport('api', ExportConsumer.peer('dc1'));
+    const j2 = JSON.parse(Testing.synth(s2, true));
+    expect(Object.values(j2.resource.consul_peering_token)).toEqual([expect.objectContaining({ peer_name: 'dc1', provider: 'consul.dc2' })]);
+    expect(j2.output.peering_token.sensitive).toBe(true);
+    expect(acceptor.sides).toEqual([dc2.defaultPartition]);
+    expect(acceptor.remoteOf(dc2.defaultPartition)).toBeUndefined();
+
+    // App two: dc1 dials with the token from a sensitive variable; its upstream names the peer.
+    const two = Testing.app();
+    const s1 = new TerraformStack(two, 'dc1');
+    const dc1 = new ConsulCluster(s1, 'Dc1', { datacenter: 'dc1', address: 'a:1', peerThroughMeshGateways: false });
+    const token = new TerraformVariable(s1, 'dc2_peering_token', { type: 'string', sensitive: true });
+    new PeeringDialer(s1, 'ToDc2', { partition: dc1.defaultPartition, peerName: 'dc2', peeringToken: token.stringValue });
+    dc1.defaultPartition.addService('Web', { port: 9090 }).addUpstream({ target: UpstreamTarget.peerService('dc2', 'api'), localBindPort: 9191 });
+    const j1 = JSON.parse(Testing.synth(s1, true));
+    expect(Object.values(j1.resource.consul_peering)).toEqual([
+      expect.objectContaining({ peer_name: 'dc2', peering_token: '${var.dc2_peering_token}', provider: 'consul.dc1' }),
+    ]);
+    expect(() => new PeeringDialer(s1, 'Literal', { partition: dc1.defaultPartition, peerName: 'dc3', peeringToken: 'eyJ...' })).toThrow(
+      /peeringToken is a literal string, which would be written into the synthesized JSON \(a peering token is a secret\); pass a sensitive TerraformVariable's value/,
+    );
   });
 });

@@ -278,35 +278,20 @@ export const CONTROL_PLANE: InvalidProgram[] = [
     fix: 'use connectTo() without via',
   },
   {
-    name: 'peering: the acceptor is in another stack',
+    name: 'peering: the peering is in neither side\'s stack',
     rule: 'peering.other-stack',
     build: (app) => {
       const stack = meshStack(app);
-      const dc1 = cluster(stack, 'Dc1', 'dc1');
-      const dc2 = cluster(new TerraformStack(app, 'other'), 'Dc2', 'dc2');
+      const dc1 = cluster(new TerraformStack(app, 'one'), 'Dc1', 'dc1');
+      const dc2 = cluster(new TerraformStack(app, 'two'), 'Dc2', 'dc2');
       new ClusterPeering(stack, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
     },
     at: 'construct',
     path: 'mesh/P',
-    prop: 'acceptor',
-    value: 'default',
-    fix: 'create them in the same stack',
-    also: ['is in stack "other" but the peering is in stack "mesh"'],
-  },
-  {
-    name: 'peering: the dialer is in another stack',
-    rule: 'peering.other-stack',
-    build: (app) => {
-      const stack = meshStack(app);
-      const dc2 = cluster(stack, 'Dc2', 'dc2');
-      const dc1 = cluster(new TerraformStack(app, 'other'), 'Dc1', 'dc1');
-      new ClusterPeering(stack, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
-    },
-    at: 'construct',
-    path: 'mesh/P',
-    prop: 'dialer',
-    value: 'default',
-    fix: 'create them in the same stack',
+    prop: 'scope',
+    value: 'mesh',
+    fix: "create the peering in the acceptor's or the dialer's stack",
+    also: ['is neither the acceptor\'s stack "two" nor the dialer\'s stack "one"'],
   },
   {
     name: 'peering: upper-case acceptorPeerName',
