@@ -192,6 +192,12 @@ export class ExportedServices extends Construct {
     const deps: ITerraformDependable[] = [];
     const partitionResource = this.partition.isDefault ? undefined : this.partition.node.defaultChild;
     if (partitionResource !== undefined) deps.push(partitionResource as unknown as ITerraformDependable);
+    // Consumer partitions this app creates exist before the entry names them.
+    const consumers = new Set(this.exportedServices.flatMap((e) => e.consumers.filter((c) => c.kind === ExportConsumerKind.PARTITION).map((c) => c.name)));
+    for (const p of this.partition.cluster.partitions) {
+      const created = p.isDefault ? undefined : p.node.defaultChild;
+      if (created !== undefined && consumers.has(p.partitionName)) deps.push(created as unknown as ITerraformDependable);
+    }
     const names = new Set(this.exportedServices.map((e) => normalizeNamespace(e.namespace)));
     for (const ns of Namespace.of(this.partition)) {
       if (ns instanceof Namespace && names.has(ns.namespaceName)) deps.push(ns.resource);
@@ -224,7 +230,7 @@ export class ExportedServices extends Construct {
             problem:
               `is not a peer of ${describePartition(this.partition)}, which exports "${e.serviceName}" to it ` +
               `(its peerings name ${peers.length > 0 ? peers.map((n) => `"${n}"`).join(', ') : 'no peer'})`,
-            fix: 'use the name this partition gives the importer (peering.peerNameIn(partition)), and declare the peering with ClusterPeering in the same app',
+            fix: 'use the name this partition gives the importer (peering.peerNameIn(partition)), and declare the peering with ClusterPeering (an existing one with ClusterPeering.fromPeerName)',
           }),
         );
       }

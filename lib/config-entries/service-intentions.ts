@@ -1,5 +1,7 @@
 import * as intentionsL1 from '@cdktf/provider-consul/lib/config-entry-service-intentions';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { lazyDependsOn } from '../private/deps';
 import type { Connection } from '../connection';
 import { ValidationError } from '../errors';
 import type { IPartition } from '../partition';
@@ -136,6 +138,13 @@ export class ServiceIntentions extends Construct {
       sources: renderedAny(this, 'sources', () => this.renderSources()) as any,
       provider: props.partition.cluster.provider,
     });
+    // Source partitions this app creates exist before the entry names them.
+    lazyDependsOn(this.resource, () => {
+      const sources = new Set([...this.allSources().values()].map((r) => r.source.partitionName).filter((n) => n !== undefined));
+      return this.partition.cluster.partitions
+        .filter((p) => !p.isDefault && p !== this.partition && sources.has(p.partitionName) && p.node.defaultChild !== undefined)
+        .map((p) => p.node.defaultChild as unknown as ITerraformDependable);
+    });
     register(props.partition, KIND.INTENTIONS, this);
     this.node.addValidation({ validate: () => this.validateIntentions() });
   }
@@ -247,7 +256,7 @@ export class ServiceIntentions extends Construct {
             problem:
               `is not a peer of ${describePartition(this.partition)}, so the intention for "${this.destinationName}" ` +
               `allows nobody (its peerings name ${peers.length > 0 ? peers.map((n) => `"${n}"`).join(', ') : 'no peer'})`,
-            fix: 'use the name this partition gives the caller\'s side (peering.peerNameIn(partition)), and declare the peering with ClusterPeering in the same app',
+            fix: 'use the name this partition gives the caller\'s side (peering.peerNameIn(partition)), and declare the peering with ClusterPeering (an existing one with ClusterPeering.fromPeerName)',
           }),
         );
       }

@@ -312,7 +312,8 @@ export class MeshServiceDataPlane extends Construct {
     const { service, dataPlane } = props;
     const cluster = dataPlane.cluster;
     dataPlane._assertOwnCluster('service', service.serviceName, service.partition);
-    const podName = `${cluster.datacenter}-${service.partition.partitionName}-${service.serviceName}`;
+    // Unique per service: a partition may have one service name in several namespaces.
+    const podName = `${cluster.datacenter}-${service.partition.partitionName}-${service.namespace !== undefined ? `${service.namespace}-` : ''}${service.serviceName}`;
     this.pod = new ConsulAgentPod(
       this,
       'Pod',

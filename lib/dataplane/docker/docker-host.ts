@@ -31,6 +31,7 @@ export class DockerHost extends Construct {
   /** The `docker` provider of this host. */
   public readonly provider: DockerProvider;
   private readonly published = new Map<string, IConstruct>();
+  private readonly names = new Map<string, IConstruct>();
 
   public constructor(scope: Construct, id: string, props: DockerHostProps = {}) {
     super(scope, id);
@@ -75,6 +76,25 @@ export class DockerHost extends Construct {
     const existing = this.node.tryFindChild(id) as imageL1.Image | undefined;
     if (existing) return existing;
     return new imageL1.Image(this, id, { name: imageName, keepLocally: true, provider: this.provider });
+  }
+
+  /**
+   * Reserves a pod or container name prefix on this host for `owner` (Docker container names are unique per
+   * host, and an agent's node name is its pod's name); throws when another construct has it.
+   * @internal
+   */
+  public _claimName(prop: string, name: string, owner: IConstruct): void {
+    if (isUnresolved(name)) return;
+    const holder = this.names.get(name);
+    if (holder && holder !== owner) {
+      throw new ValidationError(owner, {
+        prop,
+        value: name,
+        problem: `is already used on Docker host ${this.node.path} by ${holder.node.path} (container and node names must be unique)`,
+        fix: 'give the pod another name (for a service: another serviceName or namespace)',
+      });
+    }
+    this.names.set(name, owner);
   }
 
   /**

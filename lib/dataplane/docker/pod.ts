@@ -122,6 +122,7 @@ export class ConsulAgentPod extends Construct {
     this.partition = props.partition;
     const cluster = props.partition.cluster;
     for (const [port, what] of AGENT_PORTS) this.claimPort(port, what);
+    props.host._claimName('podName', props.podName, this);
 
     const attachments = [props.lan, ...(props.extraNetworks ?? [])];
     for (const a of attachments) a.network.claimAddress(`address of pod "${props.podName}"`, a.address, this);

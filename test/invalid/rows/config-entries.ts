@@ -143,7 +143,7 @@ export const CONFIG_ENTRIES: InvalidProgram[] = [
     path: DC2_EXPORTS,
     prop: 'ExportConsumer.peer(peerName)',
     value: 'dc3',
-    fix: 'use the name this partition gives the importer (peering.peerNameIn(partition)), and declare the peering with ClusterPeering in the same app',
+    fix: 'use the name this partition gives the importer (peering.peerNameIn(partition)), and declare the peering with ClusterPeering (an existing one with ClusterPeering.fromPeerName)',
     also: ['is not a peer of partition "default" of cluster "dc2", which exports "api" to it (its peerings name "dc1")'],
   },
   {
@@ -173,7 +173,7 @@ export const CONFIG_ENTRIES: InvalidProgram[] = [
     path: 'mesh/Dc1/Partitions/default/ExportedServices',
     prop: 'ExportConsumer.peer(peerName)',
     value: 'dc2',
-    fix: 'declare the peering with ClusterPeering in the same app',
+    fix: 'declare the peering with ClusterPeering (an existing one with ClusterPeering.fromPeerName)',
     also: ['(its peerings name no peer)'],
   },
   {

@@ -1,6 +1,6 @@
 import { AclToken, ConsulEdition, DockerNetwork, ExportConsumer, IntentionAction, IntentionSource, Namespace, UpstreamTarget } from '../../../lib';
 import { InvalidProgram } from '../corpus';
-import { dockerOnly, oneCluster, peered } from '../programs';
+import { dockerOnly, oneCluster, peered, withDataPlane } from '../programs';
 
 const DC1_DEFAULT = 'mesh/Dc1/Partitions/default';
 
@@ -212,5 +212,20 @@ export const SCOPES: InvalidProgram[] = [
     prop: 'networkName',
     value: 'dc1-lan',
     fix: 'give each network its own networkName',
+  },
+  {
+    name: 'docker: a service pod named like a gateway pod of its partition',
+    rule: 'docker.pod-name-twice',
+    build: (app) => {
+      const p = withDataPlane(app);
+      const gateway = p.dc1.defaultPartition.addService('GatewayLike', { serviceName: 'gateway', port: 7000 });
+      p.plane1.addService(gateway, { address: '10.11.0.30' });
+    },
+    at: 'construct',
+    path: 'mesh/Dc1/Partitions/default/GatewayLike/DataPlane/Pod',
+    prop: 'podName',
+    value: 'dc1-default-gateway',
+    fix: 'give the pod another name (for a service: another serviceName or namespace)',
+    also: ['(container and node names must be unique)'],
   },
 ];
