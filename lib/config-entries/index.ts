@@ -3,3 +3,5 @@ export * from './proxy-defaults';
 export * from './exported-services';
 export * from './service-intentions';
 export * from './service-defaults';
+export * from './service-resolver';
+export * from './sameness-group';

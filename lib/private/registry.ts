@@ -152,6 +152,10 @@ export const KIND = {
   CONNECTION_FROM: 'connection-from',
   /** On a Docker host: its networks (created or imported). */
   DOCKER_NETWORK: 'docker-network',
+  /** On a partition: its `service-resolver` entries. */
+  SERVICE_RESOLVER: 'service-resolver',
+  /** On a partition: its `sameness-group` entries. */
+  SAMENESS_GROUP: 'sameness-group',
   /** On a partition: its declared namespaces (created or imported). */
   NAMESPACE: 'namespace',
 } as const;
