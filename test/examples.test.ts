@@ -50,3 +50,157 @@ describe('examples', () => {
     });
   });
 });
+
+describe('examples/enterprise', () => {
+  type Block = Record<string, any>;
+  let json: { resource: Record<string, Record<string, Block>>; data: Record<string, Record<string, Block>> };
+  let outdir: string;
+
+  beforeAll(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-enterprise-structure-'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildApp, STACK_NAME } = require(path.join(examplesDir, 'enterprise', 'stack')) as {
+      buildApp: (outdir?: string) => App;
+      STACK_NAME: string;
+    };
+    buildApp(outdir).synth(); // validations on
+    json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', STACK_NAME, 'cdk.tf.json'), 'utf8'));
+  });
+
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  /** The blocks of one resource type, with their logical names. */
+  const blocks = (type: string): Array<[string, Block]> => Object.entries(json.resource[type] ?? {});
+  /** The one block of `type` matching `where`, with its logical name (fails unless exactly one matches). */
+  const only = (type: string, where: (b: Block) => boolean): [string, Block] => {
+    const found = blocks(type).filter(([, b]) => where(b));
+    expect(found.map(([name]) => name)).toHaveLength(1);
+    return found[0];
+  };
+  const ref = (type: string, name: string) => `\${${type}.${name}.name}`;
+  const partitionRef = (dc: string, name: string) =>
+    ref('consul_admin_partition', only('consul_admin_partition', (b) => b.provider === `consul.${dc}` && b.name === name)[0]);
+  const uploaded = (container: string, file: string): any => {
+    const [, c] = only('docker_container', (b) => b.name === container);
+    return JSON.parse(c.upload.find((u: Block) => u.file === file).content);
+  };
+
+  test('two Enterprise clusters, each with one non-default admin partition', () => {
+    expect(blocks('consul_admin_partition').map(([, b]) => `${b.provider}/${b.name}`).sort()).toEqual([
+      'consul.dc1/frontend',
+      'consul.dc2/backend',
+    ]);
+    for (const dc of ['dc1', 'dc2']) {
+      const [, mesh] = only('consul_config_entry', (b) => b.kind === 'mesh' && b.provider === `consul.${dc}`);
+      expect(mesh.partition).toBe('default');
+      expect(JSON.parse(mesh.config_json).Peering).toEqual({ PeerThroughMeshGateways: true });
+    }
+  });
+
+  test('the namespace is a consul_namespace, and what lives in it references it', () => {
+    const [ns, namespace] = only('consul_namespace', () => true);
+    expect(namespace).toMatchObject({ name: 'store', partition: 'default', provider: 'consul.dc1' });
+    const nsRef = ref('consul_namespace', ns);
+    const [, token] = only('consul_acl_token', (b) => (b.service_identities ?? []).some((s: Block) => s.service_name === 'catalog'));
+    expect(token).toMatchObject({ namespace: nsRef, partition: 'default', provider: 'consul.dc1' });
+    const [, defaults] = only('consul_config_entry_service_defaults', (b) => b.name === 'catalog');
+    expect(defaults).toMatchObject({ namespace: nsRef, partition: 'default', protocol: 'http' });
+    const [, intentions] = only('consul_config_entry_service_intentions', (b) => b.name === 'catalog');
+    expect(intentions.namespace).toBe(nsRef);
+    const [, exports] = only('consul_config_entry', (b) => b.kind === 'exported-services' && b.provider === 'consul.dc1');
+    // The namespace it exports from, and the consumer partition it names, exist before it.
+    const frontend = only('consul_admin_partition', (b) => b.provider === 'consul.dc1' && b.name === 'frontend')[0];
+    expect(exports.depends_on).toEqual([`consul_admin_partition.${frontend}`, `consul_namespace.${ns}`]);
+    expect(intentions.depends_on).toEqual([`consul_admin_partition.${frontend}`]);
+  });
+
+  test('the partition-to-partition call: a Partition consumer, an intention source with partition, destination_partition', () => {
+    const [, exports] = only('consul_config_entry', (b) => b.kind === 'exported-services' && b.provider === 'consul.dc1');
+    expect(exports).toMatchObject({ name: 'default', partition: 'default' });
+    expect(JSON.parse(exports.config_json)).toEqual({
+      Services: [{ Name: 'catalog', Namespace: 'store', Consumers: [{ Partition: 'frontend' }] }],
+    });
+    const [, intentions] = only('consul_config_entry_service_intentions', (b) => b.name === 'catalog');
+    expect(intentions.partition).toBe('default');
+    expect(intentions.sources).toEqual([
+      expect.objectContaining({ name: 'web', partition: 'frontend', namespace: 'default', action: 'allow' }),
+    ]);
+    expect(intentions.sources[0].peer).toBeUndefined();
+    const web = uploaded('dc1-frontend-web-agent', '/consul/config/web.json');
+    expect(web.service.connect.sidecar_service.proxy.upstreams).toContainEqual({
+      destination_name: 'catalog',
+      destination_partition: 'default',
+      destination_namespace: 'store',
+      local_bind_address: '127.0.0.1',
+      local_bind_port: 9191,
+      mesh_gateway: { mode: 'local' },
+    });
+  });
+
+  test('the peering joins the two non-default partitions, named <dc>-<partition> on each side', () => {
+    const [tokenName, token] = only('consul_peering_token', () => true);
+    expect(token).toMatchObject({ provider: 'consul.dc2', partition: partitionRef('dc2', 'backend'), peer_name: 'dc1-frontend' });
+    const [, peering] = only('consul_peering', () => true);
+    expect(peering).toMatchObject({
+      provider: 'consul.dc1',
+      partition: partitionRef('dc1', 'frontend'),
+      peer_name: 'dc2-backend',
+      peering_token: `\${consul_peering_token.${tokenName}.peering_token}`,
+    });
+  });
+
+  test('the call across the peering: exported to the peer, allowed from the peer, destination_peer upstream', () => {
+    const backend = partitionRef('dc2', 'backend');
+    const [, exports] = only('consul_config_entry', (b) => b.kind === 'exported-services' && b.provider === 'consul.dc2');
+    expect(exports).toMatchObject({ name: 'backend', partition: 'backend' });
+    expect(JSON.parse(exports.config_json)).toEqual({
+      Services: [{ Name: 'api', Namespace: 'default', Consumers: [{ Peer: 'dc1-frontend' }] }],
+    });
+    const [, intentions] = only('consul_config_entry_service_intentions', (b) => b.name === 'api');
+    expect(intentions.partition).toBe(backend);
+    expect(intentions.sources).toEqual([expect.objectContaining({ name: 'web', peer: 'dc1-frontend', action: 'allow' })]);
+    expect(intentions.sources[0].partition).toBeUndefined();
+    const web = uploaded('dc1-frontend-web-agent', '/consul/config/web.json');
+    expect(web.service.connect.sidecar_service.proxy.upstreams).toContainEqual({
+      destination_name: 'api',
+      destination_peer: 'dc2-backend',
+      local_bind_address: '127.0.0.1',
+      local_bind_port: 9192,
+      mesh_gateway: { mode: 'local' },
+    });
+  });
+
+  test('a mesh gateway in every partition, with a policy in its own partition; only default-partition ones read peerings', () => {
+    const readsPeerings = { '': { peering: 'read' } };
+    const policies = Object.fromEntries(
+      blocks('consul_acl_policy').map(([, b]) => {
+        const rules = JSON.parse(b.rules);
+        return [`${b.provider}/${b.name}`, { partition: b.partition, mesh: rules.mesh, partitionPrefix: rules.partition_prefix }];
+      }),
+    );
+    expect(policies).toEqual({
+      'consul.dc1/mesh-gateway-default': { partition: 'default', mesh: 'write', partitionPrefix: readsPeerings },
+      'consul.dc1/mesh-gateway-frontend': { partition: partitionRef('dc1', 'frontend'), mesh: 'write', partitionPrefix: undefined },
+      'consul.dc2/mesh-gateway-default': { partition: 'default', mesh: 'write', partitionPrefix: readsPeerings },
+      'consul.dc2/mesh-gateway-backend': { partition: partitionRef('dc2', 'backend'), mesh: 'write', partitionPrefix: undefined },
+    });
+    // Peering control-plane traffic goes through the default partitions' gateways: the peering waits for them.
+    const ready = Object.keys(json.data.consul_service_health ?? {});
+    expect(ready).toHaveLength(2);
+    const [, token] = only('consul_peering_token', () => true);
+    const [, peering] = only('consul_peering', () => true);
+    expect(token.depends_on).toContainEqual(expect.stringMatching(/^data\.consul_service_health\.Dc2_Partitions_default_Gateway_/));
+    expect(peering.depends_on).toContainEqual(expect.stringMatching(/^data\.consul_service_health\.Dc1_Partitions_default_Gateway_/));
+  });
+
+  test('the data plane runs each pod in its partition (and namespace)', () => {
+    expect(uploaded('dc1-frontend-web-agent', '/consul/config/agent.json').partition).toBe('frontend');
+    expect(uploaded('dc2-backend-gateway-agent', '/consul/config/agent.json').partition).toBe('backend');
+    expect(uploaded('dc1-default-store-catalog-agent', '/consul/config/agent.json').partition).toBeUndefined();
+    expect(uploaded('dc1-default-store-catalog-agent', '/consul/config/catalog.json').service.namespace).toBe('store');
+    const [, envoy] = only('docker_container', (b) => b.name === 'dc1-default-store-catalog-envoy');
+    expect(envoy.command.slice(-4)).toEqual(['-partition', 'default', '-namespace', 'store']);
+    const [, image] = only('docker_image', (b) => b.build !== undefined);
+    expect(image.build.build_args.CONSUL_IMAGE).toMatch(/^hashicorp\/consul-enterprise:.*-ent$/);
+  });
+});

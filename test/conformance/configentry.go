@@ -245,6 +245,10 @@ func checkConfigEntrySemantics(name string, entry api.ConfigEntry, report report
 				}
 			}
 		}
+	case *api.ServiceResolverConfigEntry:
+		checkServiceResolverSemantics(e, "config_json", report)
+	case *api.SamenessGroupConfigEntry:
+		checkSamenessGroupSemantics(e, "config_json", report)
 	case *api.ServiceIntentionsConfigEntry:
 		for i, s := range e.Sources {
 			sp := pathIndex("config_json.Sources", i)

@@ -5,6 +5,11 @@
 //		consul-conformance [-allow-interpolation] [-service-def file.json]... cdk.tf.json...
 //
 //	  - every resource.consul_config_entry: config_json decoded strictly into the API type of its kind;
+//	  - every typed config-entry resource (consul_config_entry_service_defaults, _service_intentions,
+//	    _service_resolver): its attributes mapped to the API fields of its kind as the provider maps them
+//	    (the resolver by the provider's schema, with its duration and convergence rules) and decoded
+//	    strictly, plus the server's rules;
+//	    any other consul_config_entry_* resource is reported as not covered;
 //	  - every service definition (-service-def files, and JSON documents with a top-level "service" key
 //	    uploaded by resource.docker_container.*.upload) converted from the agent config-file form and
 //	    decoded strictly into api.AgentServiceRegistration, plus the checks the agent applies;
@@ -164,6 +169,8 @@ func checkStackFile(file string, opt options, probs *problems, c *counts) {
 		checkConfigEntry(file, "consul_config_entry."+name, blocks[name], opt, probs)
 		c.configEntries++
 	}
+
+	c.configEntries += checkTypedConfigEntries(file, doc, opt, probs)
 
 	names, blocks = resourcesOfType(doc, "consul_acl_policy")
 	for _, name := range names {

@@ -18,6 +18,40 @@ const FIXTURES = path.join(__dirname, 'fixtures', 'conformance');
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 const fixture = (name: string) => path.join(FIXTURES, name);
 
+/**
+ * What the checker must decode for these stacks, counted independently of it: every config entry resource
+ * (`consul_config_entry` and the typed `consul_config_entry_*`), every service definition (the constructs'
+ * own, written to `constructDefinitions` files, and every JSON upload of a container holding "service" or
+ * "services"), and every `consul_acl_policy`.
+ */
+function documentsIn(stackFiles: string[], constructDefinitions: number): [number, number, number] {
+  let entries = 0;
+  let definitions = constructDefinitions;
+  let policies = 0;
+  for (const file of stackFiles) {
+    const resources: Record<string, Record<string, any>> = JSON.parse(fs.readFileSync(file, 'utf8')).resource ?? {};
+    for (const [type, byName] of Object.entries(resources)) {
+      const blocks = Object.values(byName);
+      if (type === 'consul_config_entry' || type.startsWith('consul_config_entry_')) entries += blocks.length;
+      if (type === 'consul_acl_policy') policies += blocks.length;
+      if (type !== 'docker_container') continue;
+      for (const block of blocks) {
+        for (const upload of block.upload ?? []) {
+          if (!String(upload.file).endsWith('.json') || typeof upload.content !== 'string') continue;
+          try {
+            const doc = JSON.parse(upload.content);
+            if (doc.service) definitions += 1;
+            if (Array.isArray(doc.services)) definitions += doc.services.length;
+          } catch {
+            // not JSON (e.g. a token file): not a service definition
+          }
+        }
+      }
+    }
+  }
+  return [entries, definitions, policies];
+}
+
 // The first build downloads github.com/hashicorp/consul/api through the Go module proxy.
 beforeAll(() => {
   conformanceBinary();
@@ -79,6 +113,18 @@ describe('Consul conformance checker', () => {
       files: ['config-entry-unknown-kind.cdk.tf.json'],
       serviceDefs: [],
       messages: [/consul_config_entry\.dc1_thing_ABC: kind: unknown config entry kind "mesh-defaults"/],
+    },
+    {
+      name: 'fails on typed config entries Consul refuses, attributes with no API field, and typed kinds it does not decode',
+      files: ['typed-entries-invalid.cdk.tf.json'],
+      serviceDefs: [],
+      messages: [
+        /consul_config_entry_service_intentions\.api_intentions_ABC: sources\[0\]: peer and partition are mutually exclusive on an intention source/,
+        /consul_config_entry_service_intentions\.db_intentions_ABC: sources\[0\]\.peer_name: attribute "peer_name" has no field in api\.SourceIntention/,
+        /consul_config_entry_service_defaults\.api_defaults_ABC: protocol: protocol "https" is not one of tcp, http, http2, grpc/,
+        /consul_config_entry_service_defaults\.api_defaults_ABC: MeshGateway\.Mode: mesh gateway mode "nearby" is not one of/,
+        /consul_config_entry_service_router\.api_router_ABC: the conformance checker does not decode consul_config_entry_service_router/,
+      ],
     },
     {
       name: 'fails on an uploaded service definition that carries a token',
@@ -152,17 +198,26 @@ describe('every example', () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-examples-'));
     const stackFiles: string[] = [];
     const serviceDefFiles: string[] = [];
+    const lines: string[] = [];
     for (const dir of examples) {
       const example = synthesizeExample(dir, path.join(work, path.basename(dir)));
       if (example.stackFiles.length === 0) throw new Error(`example ${example.name} synthesized no stack`);
       stackFiles.push(...example.stackFiles);
       serviceDefFiles.push(...example.serviceDefFiles);
+      // Each example on its own: the checker must have decoded every document the example holds, so a kind
+      // it skipped would show as a count below what the stacks contain.
+      const own = runConformance(example.stackFiles, example.serviceDefFiles);
+      if (!own.ok) throw new Error(`Consul conformance failed for example ${example.name} (inputs kept in ${work}):\n${own.stderr}`);
+      const m = CONFORMANCE_SUMMARY.exec(own.stdout.trim());
+      expect(m).not.toBeNull();
+      expect(m!.slice(1).map(Number)).toEqual(documentsIn(example.stackFiles, example.serviceDefFiles.length));
+      lines.push(`${own.stdout.trim()}  [example ${example.name}]`);
     }
 
     const result = runConformance(stackFiles, serviceDefFiles);
     if (!result.ok) throw new Error(`Consul conformance failed for the examples (inputs kept in ${work}):\n${result.stderr}`);
     expect(result.stdout.trim()).toMatch(CONFORMANCE_SUMMARY);
-    console.log(result.stdout.trim());
+    console.log([...lines, `${result.stdout.trim()}  [all examples]`].join('\n'));
     fs.rmSync(work, { recursive: true, force: true });
   }, 600_000);
 });
@@ -183,14 +238,16 @@ describe('connections on Enterprise', () => {
     const peering = new ClusterPeering(stack, 'Ap2Ap1', { acceptor: ap2, dialer: ap1 });
     const web = dc1.defaultPartition.addService('Web', { port: 9090 });
     const api = ap1.addService('Api', { port: 8080 });
+    ap2.addNamespace('Data');
     const db = ap2.addService('Db', { port: 5432, namespace: 'data' });
     web.connectTo(api, { localBindPort: 9191 });
     api.connectTo(db, { via: peering, localBindPort: 15432 });
     app.synth();
     const result = runConformance(synthesizedStackFiles(app.outdir), writeServiceDefinitions(app, path.join(work, 'service-definitions')));
     if (!result.ok) throw new Error(`Consul conformance failed (inputs kept in ${work}):\n${result.stderr}`);
-    // mesh + proxy-defaults per cluster, and the exported-services entries of ap1 (to partition default) and ap2 (to peer).
-    expect(result.stdout).toBe('consul conformance: decoded 6 config entries, 7 service definitions, 4 ACL documents\n');
+    // mesh + proxy-defaults per cluster, the exported-services entries of ap1 (to partition default) and ap2
+    // (to peer), and the typed service-intentions of api (source in partition default) and db (source from peer).
+    expect(result.stdout).toBe('consul conformance: decoded 8 config entries, 7 service definitions, 4 ACL documents\n');
     fs.rmSync(work, { recursive: true, force: true });
   });
 });

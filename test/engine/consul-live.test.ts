@@ -62,6 +62,7 @@ describe('live Consul', () => {
     (name, dir) => {
       const example = synthesizeExample(dir, path.join(work, name));
       let applied = 0;
+      const enterpriseSkips: string[] = [];
       for (const stackFile of example.stackFiles) {
         const stack = path.basename(path.dirname(stackFile));
         const json = JSON.parse(fs.readFileSync(stackFile, 'utf8'));
@@ -74,10 +75,17 @@ describe('live Consul', () => {
           // A stack that needs Consul Enterprise (which cannot be built here): said plainly, never hidden.
           expect(r.line).toMatch(/^consul live: skipped, .*Enterprise/);
           console.log(`${r.line}  [example ${name}, stack ${stack}]`);
+          enterpriseSkips.push(stack);
           continue;
         }
         expectAllPassed(`example ${name}, stack ${stack}`, r);
         applied++;
+      }
+      if (applied === 0 && enterpriseSkips.length > 0) {
+        // An Enterprise example: every stack with a control plane needs Consul Enterprise. Said, not hidden;
+        // its documents are still decoded strictly by the conformance tier.
+        console.log(`consul live: example ${name} not applied: all ${enterpriseSkips.length} stack(s) with a control plane need Consul Enterprise (${enterpriseSkips.join(', ')})`);
+        return;
       }
       expect(applied).toBeGreaterThan(0);
     },

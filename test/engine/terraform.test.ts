@@ -70,6 +70,8 @@ describe('tier 2: real terraform engine, real providers, offline', () => {
   /** Records a skip; in strict mode a skip is a failure. */
   function skip(result: TerraformCheckResult, failures: string[]): void {
     tally.skipped.push(`${result.stackName} ${result.skipped}`);
+    // Said where it happens too: the test's title claims init, validate and plan, which a skipped stack did not get.
+    console.log(`terraform engine: SKIPPED stack ${result.stackName} (${result.skipped}): not initialized, validated or planned`);
     if (STRICT) failures.push(`${result.stackName}: skipped (${result.skipped}) and CONSUL_PEERING_ENGINE_STRICT=1`);
   }
 
