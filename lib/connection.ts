@@ -1,4 +1,5 @@
 import { ExportConsumer } from './config-entries/exported-services';
+import { FailoverTarget } from './config-entries/service-resolver';
 import { IntentionSource } from './config-entries/service-intentions';
 import { ValidationError } from './errors';
 import { MeshGatewayMode } from './mesh-gateway-mode';
@@ -91,6 +92,14 @@ export interface MeshUpstream {
   readonly meshGatewayMode?: MeshGatewayMode;
 }
 
+/** Where a connection fails over to: a copy of the callee in another cluster, across a peering. */
+export interface ConnectionFailover {
+  /** The service to fail over to (usually the callee's copy, same name, in another cluster). */
+  readonly callee: IMeshService;
+  /** The peering between the caller's partition and that service's partition. */
+  readonly via: IClusterPeering;
+}
+
 /** Options for {@link MeshService.connectTo}. */
 export interface ConnectionOptions {
   /**
@@ -117,6 +126,18 @@ export interface ConnectionOptions {
    * @default - "<caller> in <peer or partition> may call <callee> (cdktf-consul-peering)"
    */
   readonly description?: string;
+  /**
+   * Where the call fails over to, in order, when the callee has no healthy instance: copies of the callee in
+   * other clusters, each across its peering with the caller's partition. The library writes a
+   * `service-resolver` for the callee's name in the caller's partition (targets: the callee itself when it is
+   * remote, then these), exports each copy to the caller's side and allows the caller in each copy's
+   * intentions. With a remote callee the caller's upstream then names the service without
+   * `destination_peer` (the resolver routes it), so the caller's partition must not have a service of that
+   * name itself.
+   * @default - no failover
+   * @see https://developer.hashicorp.com/consul/docs/reference/config-entry/service-resolver#failover
+   */
+  readonly failover?: ConnectionFailover[];
 }
 
 /** What a connection crosses. */
@@ -175,6 +196,7 @@ export class Connection {
     check(connection);
     register(caller, KIND.CONNECTION_FROM, connection, byKey);
     register(callee.partition, KIND.CONNECTION_INTO, connection, byKey);
+    for (const leg of connection.failover) register(leg.callee.partition, KIND.CONNECTION_INTO, leg, byKey);
     return connection;
   }
 
@@ -201,8 +223,13 @@ export class Connection {
   public readonly description: string;
   /** Stable sort key: caller path, then callee path. */
   public readonly key: string;
+  /**
+   * The failover legs, in order: one connection from the caller to each failover target (exported to and
+   * allowed for the caller like the primary; they add no upstream of their own).
+   */
+  public readonly failover: readonly Connection[];
 
-  private constructor(caller: IMeshService, callee: IMeshService, options: ConnectionOptions) {
+  private constructor(caller: IMeshService, callee: IMeshService, options: ConnectionOptions, leg = false) {
     if (caller === callee) {
       throw new ValidationError(caller, {
         prop: 'connectTo(target)',
@@ -255,6 +282,48 @@ export class Connection {
       this.kind === ConnectionKind.PEER ? ` in ${this.calleePeerName}` : this.kind === ConnectionKind.PARTITION ? ` in partition ${from.partitionName}` : '';
     this.description = options.description ?? `${caller.serviceName}${where} may call ${callee.serviceName} (cdktf-consul-peering)`;
     this.key = `${pathOf(caller)}\u0000${pathOf(callee)}`;
+    this.failover = leg ? [] : this.failoverLegs(options);
+    if (this.failover.length > 0 && this.kind !== ConnectionKind.LOCAL) {
+      // The resolver in the caller's partition routes the local name to the callee, then to the failover targets.
+      this.upstream = { ...this.upstream, destinationPeer: undefined, destinationPartition: undefined };
+    }
+  }
+
+  /**
+   * The targets of the `service-resolver` this connection needs in the caller's partition, in order: the
+   * callee when it is remote, then every failover leg. Empty without failover.
+   */
+  public get failoverTargets(): FailoverTarget[] {
+    if (this.failover.length === 0) return [];
+    const name = this.callee.serviceName;
+    const primary =
+      this.kind === ConnectionKind.PEER
+        ? [FailoverTarget.peer(this.callerPeerName!, undefined, this.callee.namespace)]
+        : this.kind === ConnectionKind.PARTITION
+          ? [FailoverTarget.partition(this.callee.partition.partitionName, undefined, this.callee.namespace)]
+          : [];
+    return [
+      ...primary,
+      ...this.failover.map((leg) => FailoverTarget.peer(leg.callerPeerName!, leg.callee.serviceName === name ? undefined : leg.callee.serviceName, leg.callee.namespace)),
+    ];
+  }
+
+  private failoverLegs(options: ConnectionOptions): Connection[] {
+    const legs: Connection[] = [];
+    for (const target of options.failover ?? []) {
+      const problem = (problem: string, fix: string) =>
+        new ValidationError(this.caller, { prop: 'connectTo(failover)', value: target.callee.node.path, problem, fix });
+      if (target.callee === this.callee) throw problem('is the callee itself', 'fail over to a copy of the callee in another cluster');
+      if (legs.some((l) => l.callee === target.callee)) throw problem('is listed twice', 'list each failover target once');
+      if (target.callee.partition.cluster === this.caller.partition.cluster) {
+        throw problem(
+          `is in the caller's own cluster "${this.caller.partition.cluster.datacenter}"`,
+          'failover targets are copies of the callee in other clusters, reached across a peering',
+        );
+      }
+      legs.push(new Connection(this.caller, target.callee, { via: target.via, localBindPort: this.upstream.localBindPort, description: this.description }, true));
+    }
+    return legs;
   }
 
   /** The consumer the callee's partition exports the callee to; none for calls inside one partition. */
@@ -288,13 +357,16 @@ export class Connection {
     return (
       other.via === this.via &&
       other.description === this.description &&
-      JSON.stringify(other.upstream) === JSON.stringify(this.upstream)
+      JSON.stringify(other.upstream) === JSON.stringify(this.upstream) &&
+      other.failover.length === this.failover.length &&
+      other.failover.every((leg, i) => leg.callee === this.failover[i].callee && leg.via === this.failover[i].via)
     );
   }
 
   private describeOptions(): string {
     const u = this.upstream;
-    return `localBindPort ${u.localBindPort}${u.meshGatewayMode ? `, meshGatewayMode ${u.meshGatewayMode}` : ''}${this.via ? `, via ${this.via.node.path}` : ''}`;
+    const failover = this.failover.length > 0 ? `, failover [${this.failover.map((l) => l.callee.node.path).join(', ')}]` : '';
+    return `localBindPort ${u.localBindPort}${u.meshGatewayMode ? `, meshGatewayMode ${u.meshGatewayMode}` : ''}${this.via ? `, via ${this.via.node.path}` : ''}${failover}`;
   }
 }
 

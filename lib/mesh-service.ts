@@ -3,7 +3,8 @@ import { AclToken, IAclToken } from './acl';
 import { ExportConsumer } from './config-entries/exported-services';
 import { ServiceDefaults, ServiceProtocol } from './config-entries/service-defaults';
 import { IntentionAction, IntentionSource, ServiceIntentions } from './config-entries/service-intentions';
-import { Connection, ConnectionOptions, MeshUpstream, UpstreamOptions } from './connection';
+import { Connection, ConnectionKind, ConnectionOptions, MeshUpstream, UpstreamOptions } from './connection';
+import { FailoverTarget, ServiceResolver } from './config-entries/service-resolver';
 import { ValidationError } from './errors';
 import { MeshGatewayMode } from './mesh-gateway-mode';
 import type { IPartition } from './partition';
@@ -300,10 +301,50 @@ export class MeshService extends Construct implements ISidecarService {
   public connectTo(target: IMeshService, options: ConnectionOptions): Connection {
     // The upstream must fit this sidecar (free local port, no other upstream to the same destination)
     // before the connection is recorded, so a refused call leaves nothing behind.
-    const connection = Connection._record(this, target, options, (c) => this.checkUpstream(c.upstream, c));
+    const connection = Connection._record(this, target, options, (c) => {
+      this.checkUpstream(c.upstream, c);
+      this.checkResolver(c);
+    });
     if (connection.exportConsumer) target.partition._exportsEntry();
     target._intentionsEntry();
+    for (const leg of connection.failover) {
+      leg.callee.partition._exportsEntry();
+      leg.callee._intentionsEntry();
+    }
+    const targets = connection.failoverTargets;
+    if (targets.length > 0 && !ServiceResolver.find(this.partition, target.serviceName, target.namespace)) {
+      const ns = target.namespace !== undefined ? `${kebabFromId(target.namespace)}-` : '';
+      new ServiceResolver(this.partition as unknown as Construct, `Resolver-${ns}${target.serviceName}`, {
+        partition: this.partition,
+        serviceName: target.serviceName,
+        namespace: target.namespace,
+        failover: targets,
+      });
+    }
     return connection;
+  }
+
+  /**
+   * A connection with failover needs the `service-resolver` of the callee's name in this partition: one
+   * made by an earlier connection (or by hand) must have exactly these targets.
+   */
+  private checkResolver(c: Connection): void {
+    const targets = c.failoverTargets;
+    if (targets.length === 0) return;
+    const existing = ServiceResolver.find(this.partition, c.callee.serviceName, c.callee.namespace);
+    if (!existing) return;
+    const key = (t: FailoverTarget) => JSON.stringify([t.kind, t.name, t.serviceName ?? '', t.namespace ?? '']);
+    const have = existing.failoverTargets.map(key).join(',');
+    if (have === targets.map(key).join(',')) return;
+    throw new ValidationError(this, {
+      prop: 'connectTo(failover)',
+      value: c.callee.serviceName,
+      problem:
+        `needs failover targets [${targets.map((t) => `${t.kind} ${t.name}`).join(', ')}] for "${c.callee.serviceName}" in ` +
+        `${describePartition(this.partition)}, whose service-resolver ${existing.node.path} has ` +
+        `[${existing.failoverTargets.map((t) => `${t.kind} ${t.name}`).join(', ')}]; Consul keeps one resolver per service`,
+      fix: 'give every caller in one partition the same failover list for one service',
+    });
   }
 
   /** This service's outbound connections, sorted by callee. */
@@ -409,6 +450,24 @@ export class MeshService extends Construct implements ISidecarService {
 
   private validateUpstreams(): string[] {
     const messages: string[] = [];
+    // A remote call with failover is routed by the resolver of the callee's name here: a local service of that
+    // name would be its primary instead.
+    for (const c of Connection.from(this)) {
+      if (c.failover.length === 0 || c.kind === ConnectionKind.LOCAL) continue;
+      const [local] = registeredWhere<IMeshService>(this.partition, KIND.SERVICE, BY_NAME, serviceNameKey, nameKey(c.callee.serviceName, c.callee.namespace));
+      if (local) {
+        messages.push(
+          ValidationError.message({
+            prop: 'connectTo(failover)',
+            value: c.callee.serviceName,
+            problem:
+              `routes "${c.callee.serviceName}" through a service-resolver in ${describePartition(this.partition)}, which has a ` +
+              `service of that name itself (${local.node.path}): the local one would be the primary`,
+            fix: 'call the local service with failover to the remote copies instead, or rename one of them',
+          }),
+        );
+      }
+    }
     const hasGateway = this.partition.meshGateways.length > 0 || this.partition.gatewaysElsewhere;
     // Local mode needs a gateway here for every remote upstream, added or from a connection.
     for (const u of this.sortedUpstreams()) {

@@ -204,3 +204,51 @@ describe('examples/enterprise', () => {
     expect(image.build.build_args.CONSUL_IMAGE).toMatch(/^hashicorp\/consul-enterprise:.*-ent$/);
   });
 });
+
+describe('examples/failover and examples/split-stacks', () => {
+  type Block = Record<string, any>;
+  const synth = (example: string): Record<string, any> => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `example-${example}-structure-`));
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { buildApp } = require(path.join(examplesDir, example, 'stack')) as { buildApp: (outdir?: string) => App };
+      buildApp(outdir).synth(); // validations on
+      const stacks = fs.readdirSync(path.join(outdir, 'stacks'));
+      return Object.fromEntries(stacks.map((s) => [s, JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8'))]));
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  };
+  const all = (json: any, type: string): Block[] => Object.values(json.resource?.[type] ?? {});
+
+  test('failover: one resolver in dc1 (dc2, then dc3), exports and intentions in both, a local-name upstream', () => {
+    const { failover: json } = synth('failover');
+    expect(all(json, 'consul_config_entry_service_resolver')).toEqual([
+      expect.objectContaining({ name: 'api', provider: 'consul.dc1', failover: [{ subset_name: '*', targets: [{ peer: 'dc2' }, { peer: 'dc3' }] }] }),
+    ]);
+    for (const dc of ['dc2', 'dc3']) {
+      const exported = all(json, 'consul_config_entry').find((e) => e.kind === 'exported-services' && e.provider === `consul.${dc}`)!;
+      expect(JSON.parse(exported.config_json)).toEqual({ Services: [{ Name: 'api', Consumers: [{ Peer: 'dc1' }] }] });
+      const intentions = all(json, 'consul_config_entry_service_intentions').find((e) => e.provider === `consul.${dc}`)!;
+      expect(intentions.sources).toEqual([expect.objectContaining({ name: 'web', peer: 'dc1', action: 'allow' })]);
+    }
+    expect(all(json, 'consul_peering').map((p) => p.peer_name).sort()).toEqual(['dc2', 'dc3']);
+  });
+
+  test('split-stacks: each cluster in its own stack; the token crosses as a sensitive output read from state', () => {
+    const { dc1, dc2 } = synth('split-stacks');
+    expect(dc1.provider.consul.map((p: Block) => p.alias)).toEqual(['dc1']);
+    expect(dc2.provider.consul.map((p: Block) => p.alias)).toEqual(['dc2']);
+    expect(all(dc2, 'consul_peering_token')).toEqual([expect.objectContaining({ peer_name: 'dc1', provider: 'consul.dc2' })]);
+    const outputs = Object.values(dc2.output) as Block[];
+    expect(outputs).toEqual([{ value: expect.stringMatching(/^\$\{consul_peering_token\.[\w-]+\.peering_token\}$/), sensitive: true }]);
+    const [peering] = all(dc1, 'consul_peering');
+    expect(peering).toMatchObject({ peer_name: 'dc2', provider: 'consul.dc1' });
+    expect(peering.peering_token).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-dc2\.outputs\.[\w-]+\}$/);
+    expect(all(dc1, 'consul_peering_token')).toEqual([]);
+    expect(all(dc2, 'consul_peering')).toEqual([]);
+    // The export and the intention live with api, in dc2's stack.
+    expect(all(dc2, 'consul_config_entry_service_intentions')).toEqual([expect.objectContaining({ name: 'api', sources: [expect.objectContaining({ name: 'web', peer: 'dc1' })] })]);
+    expect(all(dc1, 'consul_config_entry_service_intentions')).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { assertDatacenter } from '../acl/names';
 import { ValidationError } from '../errors';
 import type { IPartition } from '../partition';
-import { ClusterPeering, IClusterPeering } from '../peering';
+import { ClusterPeering, IClusterPeering, PeeringAcceptor, PeeringDialer } from '../peering';
 import { lazyDependsOn } from '../private/deps';
 import { BY_NAME, KIND, nameKey, register, registered, registeredWhere } from '../private/registry';
 import { renderedAny } from '../private/rendered';
@@ -401,10 +401,10 @@ export class ServiceResolver extends Construct {
       if (isUnresolved(t.name)) continue;
       if (t.kind === FailoverTargetKind.PEER) {
         const p = this.peeringOf(t);
-        if (p instanceof ClusterPeering) {
-          add(p.tokenResource);
-          add(p.peeringResource);
-        }
+        // This partition's own side of the peering (in its own cluster and stack).
+        if (p instanceof ClusterPeering) add(p.acceptor === this.partition ? p.tokenResource : p.peeringResource);
+        else if (p instanceof PeeringAcceptor) add(p.tokenResource);
+        else if (p instanceof PeeringDialer) add(p.peeringResource);
       } else if (t.kind === FailoverTargetKind.SAMENESS_GROUP) {
         add(SamenessGroup.find(this.partition, t.name)?.resource);
       } else if (t.kind === FailoverTargetKind.PARTITION) {

@@ -63,9 +63,7 @@ describe('ServiceResolver', () => {
       failover: [{ subset_name: '*', targets: [{ peer: 'dc3' }, { service: 'api-fallback', peer: 'dc2' }] }],
       // the peerings its targets name are established first
       depends_on: [
-        'consul_peering_token.Dc3Dc1_Token_7DFCD98C',
         'consul_peering.Dc3Dc1_Peering_3B5D3F5B',
-        'consul_peering_token.Dc2Dc1_Token_9CBD2624',
         'consul_peering.Dc2Dc1_Peering_0430E1F6',
       ],
       provider: 'consul.dc1',
@@ -135,7 +133,7 @@ describe('ServiceResolver', () => {
       request_timeout: '0s',
       // a target namespace is written only when given: Consul stores targets as written
       failover: [{ subset_name: '*', targets: [{ service: 'web', peer: 'dc2', namespace: 'team' }] }],
-      depends_on: ['consul_peering_token.Dc2Dc1_Token_9CBD2624', 'consul_peering.Dc2Dc1_Peering_0430E1F6'],
+      depends_on: ['consul_peering.Dc2Dc1_Peering_0430E1F6'],
       provider: 'consul.dc1',
     });
     expect(byName.InDefault_B001AD49).toEqual({
@@ -183,7 +181,7 @@ describe('ServiceResolver', () => {
       const dc2 = new ConsulCluster(stack, 'Dc2', { datacenter: 'dc2', address: '127.0.0.2:8500', manageMeshDefaults: false });
       new ServiceResolver(stack, 'R', { partition: dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.peer('dc2')] });
       new ClusterPeering(stack, 'Dc2Dc1', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
-      expect(resolverOf(stack, true).depends_on).toEqual(['consul_peering_token.Dc2Dc1_Token_9CBD2624', 'consul_peering.Dc2Dc1_Peering_0430E1F6']);
+      expect(resolverOf(stack, true).depends_on).toEqual(['consul_peering.Dc2Dc1_Peering_0430E1F6']);
     });
 
     test('the order of the targets is the failover order and is kept', () => {

@@ -1,6 +1,6 @@
-import { AclToken, ConsulEdition, DockerNetwork, ExportConsumer, IntentionAction, IntentionSource, Namespace, UpstreamTarget } from '../../../lib';
+import { AclToken, ClusterPeering, ConsulEdition, DockerNetwork, ExportConsumer, IntentionAction, IntentionSource, Namespace, UpstreamTarget } from '../../../lib';
 import { InvalidProgram } from '../corpus';
-import { dockerOnly, oneCluster, peered, withDataPlane } from '../programs';
+import { cluster, dockerOnly, oneCluster, peered, withDataPlane } from '../programs';
 
 const DC1_DEFAULT = 'mesh/Dc1/Partitions/default';
 
@@ -227,5 +227,70 @@ export const SCOPES: InvalidProgram[] = [
     value: 'dc1-default-gateway',
     fix: 'give the pod another name (for a service: another serviceName or namespace)',
     also: ['(container and node names must be unique)'],
+  },
+  // ---- Failover --------------------------------------------------------------------------------------
+  {
+    name: 'failover: the callee itself as its failover target',
+    rule: 'connection.failover-target',
+    build: (app) => {
+      const p = peered(app, { connect: false });
+      p.web.connectTo(p.api, { via: p.peering, localBindPort: 9191, failover: [{ callee: p.api, via: p.peering }] });
+    },
+    at: 'construct',
+    path: 'mesh/Dc1/Partitions/default/Web',
+    prop: 'connectTo(failover)',
+    value: 'mesh/Dc2/Partitions/default/Api',
+    fix: 'fail over to a copy of the callee in another cluster',
+  },
+  {
+    name: 'failover: a target in the caller\'s own cluster',
+    rule: 'connection.failover-target',
+    build: (app) => {
+      const p = peered(app, { connect: false });
+      const local = p.dc1.defaultPartition.addService('Db', { port: 5432 });
+      p.web.connectTo(p.api, { via: p.peering, localBindPort: 9191, failover: [{ callee: local, via: p.peering }] });
+    },
+    at: 'construct',
+    path: 'mesh/Dc1/Partitions/default/Web',
+    prop: 'connectTo(failover)',
+    value: 'mesh/Dc1/Partitions/default/Db',
+    fix: 'failover targets are copies of the callee in other clusters, reached across a peering',
+  },
+  {
+    name: 'failover: two callers of one service in one partition with different failover lists',
+    rule: 'connection.failover-resolver',
+    build: (app) => {
+      const p = peered(app, { connect: false });
+      const dc3 = cluster(p.stack, 'Dc3', 'dc3');
+      dc3.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.13.0.10', wanAddress: '10.10.0.13' });
+      const toDc3 = new ClusterPeering(p.stack, 'Dc3Dc1', { acceptor: dc3.defaultPartition, dialer: p.dc1.defaultPartition });
+      const api3 = dc3.defaultPartition.addService('Api', { port: 8080 });
+      p.web.connectTo(p.api, { via: p.peering, localBindPort: 9191, failover: [{ callee: api3, via: toDc3 }] });
+      const admin = p.dc1.defaultPartition.addService('Admin', { port: 9092 });
+      admin.connectTo(api3, { via: toDc3, localBindPort: 9192, failover: [{ callee: p.api, via: p.peering }] });
+    },
+    at: 'construct',
+    path: 'mesh/Dc1/Partitions/default/Admin',
+    prop: 'connectTo(failover)',
+    value: 'api',
+    fix: 'give every caller in one partition the same failover list for one service',
+  },
+  {
+    name: 'failover: a local service of the callee\'s name would be the primary',
+    rule: 'connection.failover-local-primary',
+    build: (app) => {
+      const p = peered(app, { connect: false });
+      const dc3 = cluster(p.stack, 'Dc3', 'dc3');
+      dc3.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.13.0.10', wanAddress: '10.10.0.13' });
+      const toDc3 = new ClusterPeering(p.stack, 'Dc3Dc1', { acceptor: dc3.defaultPartition, dialer: p.dc1.defaultPartition });
+      const api3 = dc3.defaultPartition.addService('Api', { port: 8080 });
+      p.web.connectTo(p.api, { via: p.peering, localBindPort: 9191, failover: [{ callee: api3, via: toDc3 }] });
+      p.dc1.defaultPartition.addService('Api', { port: 8080 });
+    },
+    at: 'synth',
+    path: 'mesh/Dc1/Partitions/default/Web',
+    prop: 'connectTo(failover)',
+    value: 'api',
+    fix: 'call the local service with failover to the remote copies instead, or rename one of them',
   },
 ];
