@@ -13,6 +13,8 @@ import { KIND, register, registered } from './private/registry';
 import { isEnterprise, requireEnterprise } from './private/scoping';
 import { providerWrittenAt, trackProvider } from './private/provider-order';
 import { assertDatacenter } from './acl/names';
+import type { AclPolicyDocument } from './acl/policy-document';
+import { operatorPolicyDocument } from './private/operator-policy';
 import { assertNotBlank, compareVersions, parseVersion } from './private/validate';
 
 
@@ -324,6 +326,20 @@ export class ConsulCluster extends Construct implements IConsulCluster {
       });
     }
     return new Partition(this.partitionScope, id, { ...options, partitionName: name, cluster: this, existing });
+  }
+
+  /**
+   * The least-privilege rules the Terraform operator token of this cluster needs for exactly what the app
+   * declares with this cluster's provider: `acl` write where tokens are created, `peering` write where it
+   * peers, `mesh` write for the mesh defaults, exports and sameness groups, `service` write for the services
+   * whose `service-defaults` or `service-resolver` it writes, `intentions` write for the destinations of its
+   * `service-intentions`, read on gateways and nodes for the readiness checks, `operator` write only when it
+   * creates partitions or namespaces. Call it once the program is declared (it reads the app as it is then);
+   * render it with `document.render()` and create the operator's policy with it, instead of running
+   * Terraform with the management token. On Enterprise the rules are scoped by partition and namespace.
+   */
+  public operatorPolicyDocument(): AclPolicyDocument {
+    return operatorPolicyDocument(this);
   }
 
   /** Peerings this cluster takes part in, sorted by construct path. */

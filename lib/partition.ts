@@ -109,6 +109,7 @@ export class Partition extends Construct implements IPartition {
   public readonly resource?: adminPartition.AdminPartition;
   /** True for a partition that exists already ({@link Partition.fromPartitionName}). */
   public readonly existing: boolean;
+  private resourceName?: string;
 
   public constructor(scope: Construct, id: string, props: PartitionProps) {
     super(scope, id);
@@ -134,7 +135,9 @@ export class Partition extends Construct implements IPartition {
 
   public get resourcePartition(): string | undefined {
     if (!isEnterprise(this.cluster)) return undefined;
-    return this.resource ? this.resource.name : this.partitionName;
+    // One reference, made on first read: every read returns the same string, so it can be compared.
+    if (this.resource && this.resourceName === undefined) this.resourceName = this.resource.name;
+    return this.resource ? this.resourceName : this.partitionName;
   }
 
   /** Adds a mesh gateway that carries this partition's peered traffic. */

@@ -75,6 +75,16 @@ export interface ClusterPeeringProps {
    * @default - none
    */
   readonly meta?: { [key: string]: string };
+  /**
+   * Rotation: raise it (1, 2, ...) to replace the token and the peering together, in order. It is written
+   * into both resources' `meta` as `cdktf-consul-peering-generation`; `meta` is ForceNew, so the next apply
+   * deletes the peering on the dialer, then on the acceptor, generates a new token and establishes the
+   * peering again. Imported services disappear from the dialer's side until the new peering is active
+   * (seconds, with gateways registered); exports, intentions and upstreams name the peer, not the token,
+   * and are not touched. See the README's rotation runbook.
+   * @default 0 - nothing is written
+   */
+  readonly generation?: number;
 }
 
 /**
@@ -131,6 +141,8 @@ export class ClusterPeering extends Construct implements IClusterPeering {
   public readonly tokenResource: peeringTokenL1.PeeringToken;
   /** The `consul_peering` L1 (dialer side). */
   public readonly peeringResource: peeringL1.Peering;
+  /** The rotation generation (0 until the first rotation). */
+  public readonly generation: number;
 
   public constructor(scope: Construct, id: string, props: ClusterPeeringProps) {
     super(scope, id);
@@ -176,18 +188,32 @@ export class ClusterPeering extends Construct implements IClusterPeering {
       }
     }
 
+    const generation = props.generation ?? 0;
+    if (!Number.isInteger(generation) || generation < 0) {
+      throw new ValidationError(this, { prop: 'generation', value: generation, problem: 'is not a non-negative integer', fix: 'start at 0 and raise it by 1 for every rotation' });
+    }
+    if (props.meta !== undefined && GENERATION_KEY in props.meta) {
+      throw new ValidationError(this, {
+        prop: 'meta',
+        value: GENERATION_KEY,
+        problem: 'is a key the library writes for rotation',
+        fix: 'set generation instead of writing the key yourself',
+      });
+    }
+    const meta = generation > 0 ? { ...props.meta, [GENERATION_KEY]: String(generation) } : props.meta;
+    this.generation = generation;
     this.tokenResource = new peeringTokenL1.PeeringToken(sideScope(acceptorStack, acceptor), 'Token', {
       peerName: this.acceptorPeerName,
       partition: acceptor.resourcePartition,
       serverExternalAddresses: props.serverExternalAddresses,
-      meta: props.meta,
+      meta,
       provider: acceptor.cluster.provider,
     });
     this.peeringResource = new peeringL1.Peering(sideScope(dialerStack, dialer), 'Peering', {
       peerName: this.dialerPeerName,
       peeringToken: this.tokenResource.peeringToken,
       partition: dialer.resourcePartition,
-      meta: props.meta,
+      meta,
       provider: dialer.cluster.provider,
     });
     // The token waits for the acceptor's mesh entry and its default-partition gateways to be registered
@@ -482,6 +508,9 @@ export class PeeringDialer extends PeeringSides {
     lazyDependsOn(this.peeringResource, () => readinessOf(props.partition));
   }
 }
+
+/** The `meta` key that carries a peering's rotation generation. */
+const GENERATION_KEY = 'cdktf-consul-peering-generation';
 
 function readinessOf(side: IPartition): ITerraformDependable[] {
   const cluster = side.cluster;

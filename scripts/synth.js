@@ -53,3 +53,12 @@ if (dot.error && dot.error.code === 'ENOENT') {
 } else {
   console.log(`topology: wrote ${shown('topology.mmd')}, ${shown('topology.dot')} and ${shown('topology.svg')}`);
 }
+
+// The least-privilege rules of each cluster's Terraform operator token (the local lab creates its operator
+// tokens from these files instead of deploying with the management token).
+const policies = app.node.findAll().filter((c) => c instanceof lib.ConsulCluster);
+fs.mkdirSync(out('operator-policies'), { recursive: true });
+for (const cluster of policies) {
+  fs.writeFileSync(out(path.join('operator-policies', `${cluster.datacenter}.json`)), `${cluster.operatorPolicyDocument().render()}\n`);
+}
+console.log(`operator policies: wrote ${policies.map((c) => shown(path.join('operator-policies', `${c.datacenter}.json`))).join(', ')}`);

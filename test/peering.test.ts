@@ -158,4 +158,35 @@ describe('ClusterPeering', () => {
       /peeringToken is a literal string, which would be written into the synthesized JSON \(a peering token is a secret\); pass a sensitive TerraformVariable's value/,
     );
   });
+
+  test('rotation: raising generation changes the token and the peering (ForceNew meta) and nothing else', () => {
+    const build = (generation?: number) => {
+      const { stack, dc1, dc2 } = twoClusters();
+      dc1.defaultPartition.addMeshGateway('G', { lanAddress: '10.0.0.2', wanAddress: '192.0.2.2' });
+      dc2.defaultPartition.addMeshGateway('G', { lanAddress: '10.0.1.2', wanAddress: '192.0.2.3' });
+      const peering = new ClusterPeering(stack, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition, generation, meta: { team: 'a' } });
+      dc1.defaultPartition.addService('Web', { port: 9090 }).connectTo(dc2.defaultPartition.addService('Api', { port: 8080 }), { via: peering, localBindPort: 9191 });
+      return JSON.parse(Testing.synth(stack, true));
+    };
+    const [g0, g1, g2] = [build(), build(1), build(2)];
+    expect(onlyResource(g0, 'consul_peering_token').meta).toEqual({ team: 'a' });
+    expect(onlyResource(g1, 'consul_peering_token').meta).toEqual({ team: 'a', 'cdktf-consul-peering-generation': '1' });
+    expect(onlyResource(g2, 'consul_peering').meta).toEqual({ team: 'a', 'cdktf-consul-peering-generation': '2' });
+    // Every other resource (and every address) is identical.
+    const without = (json: any) => {
+      const copy = JSON.parse(JSON.stringify(json));
+      delete copy['//'];
+      for (const type of ['consul_peering_token', 'consul_peering']) for (const r of Object.values(copy.resource[type]) as any[]) delete r.meta;
+      return copy;
+    };
+    expect(without(g1)).toEqual(without(g0));
+    expect(Object.keys(g1.resource.consul_peering_token)).toEqual(Object.keys(g0.resource.consul_peering_token));
+    const { stack, dc1, dc2 } = twoClusters();
+    expect(() => new ClusterPeering(stack, 'Bad', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition, generation: -1 })).toThrow(
+      /generation -1 is not a non-negative integer; start at 0 and raise it by 1 for every rotation/,
+    );
+    expect(
+      () => new ClusterPeering(stack, 'Meta', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition, meta: { 'cdktf-consul-peering-generation': '3' } }),
+    ).toThrow(/meta "cdktf-consul-peering-generation" is a key the library writes for rotation; set generation instead/);
+  });
 });

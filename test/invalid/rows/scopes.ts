@@ -293,4 +293,32 @@ export const SCOPES: InvalidProgram[] = [
     value: 'api',
     fix: 'call the local service with failover to the remote copies instead, or rename one of them',
   },
+  // ---- Rotation --------------------------------------------------------------------------------------
+  {
+    name: 'peering: a negative generation',
+    rule: 'peering.generation',
+    build: (app) => {
+      const p = peered(app, { connect: false });
+      new ClusterPeering(p.stack, 'Again', { acceptor: p.dc2.defaultPartition, dialer: p.dc1.defaultPartition, generation: -1 });
+    },
+    at: 'construct',
+    path: 'mesh/Again',
+    prop: 'generation',
+    value: -1,
+    fix: 'start at 0 and raise it by 1 for every rotation',
+  },
+  {
+    name: 'peering: the generation key written into meta by hand',
+    rule: 'peering.generation-meta',
+    build: (app) => {
+      const { stack, dc1 } = oneCluster(app);
+      const dc2 = cluster(stack, 'Dc2', 'dc2');
+      new ClusterPeering(stack, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition, meta: { 'cdktf-consul-peering-generation': '2' } });
+    },
+    at: 'construct',
+    path: 'mesh/P',
+    prop: 'meta',
+    value: 'cdktf-consul-peering-generation',
+    fix: 'set generation instead of writing the key yourself',
+  },
 ];
