@@ -38,6 +38,8 @@ export interface IConsulCluster extends IConstruct {
   readonly meshConfig?: MeshConfigEntry;
   /** True on Consul Enterprise. */
   readonly isEnterprise: boolean;
+  /** False for a cluster that runs without ACLs: the library then writes no token, policy or token file for it. */
+  readonly aclsEnabled: boolean;
   /** Every admin partition of the cluster, `default` first, then by construct path. */
   readonly partitions: IPartition[];
   /** Peerings this cluster takes part in, sorted by construct path. */
@@ -96,6 +98,11 @@ export interface ConsulClusterAttributes {
    * @default MeshGatewayMode.REMOTE
    */
   readonly meshGatewayMode?: MeshGatewayMode;
+  /**
+   * Whether the cluster runs with ACLs.
+   * @default true
+   */
+  readonly acls?: boolean;
 }
 
 /** Props of {@link ConsulCluster}. */
@@ -154,6 +161,15 @@ export interface ConsulClusterProps {
    * @default MeshGatewayMode.REMOTE
    */
   readonly meshGatewayMode?: MeshGatewayMode;
+  /**
+   * Whether the cluster runs with ACLs. Without them (development clusters), the library creates no
+   * `consul_acl_token`, policy or secret lookup for the cluster, its client agents run with ACLs off and its
+   * Envoys without a token file; intentions are still written, but with ACLs off Consul's default intention
+   * action is allow, so every caller (from peers too) reaches its exported services. A peering between a
+   * cluster with and one without ACLs works; the cluster without them draws a warning when it exports.
+   * @default true
+   */
+  readonly acls?: boolean;
   /**
    * Write the cluster-wide `mesh` and `proxy-defaults` entries. Turn off only when something else manages
    * them; they must then set `PeerThroughMeshGateways` and the gateway mode themselves.
@@ -214,6 +230,7 @@ export class ConsulCluster extends Construct implements IConsulCluster {
   public readonly meshConfig?: MeshConfigEntry;
   /** The `proxy-defaults` config entry, unless `manageMeshDefaults` is false. */
   public readonly proxyDefaults?: ProxyDefaults;
+  public readonly aclsEnabled: boolean;
   private readonly partitionScope: Construct;
   private readonly explicitPeerThrough?: boolean;
 
@@ -253,6 +270,7 @@ export class ConsulCluster extends Construct implements IConsulCluster {
     }
 
     this.datacenter = props.datacenter;
+    this.aclsEnabled = props.acls ?? true;
     this.edition = props.edition ?? ConsulEdition.COMMUNITY;
     this.meshGatewayMode = props.meshGatewayMode ?? MeshGatewayMode.REMOTE;
     this.explicitPeerThrough = props.peerThroughMeshGateways;
@@ -359,6 +377,12 @@ export class ConsulCluster extends Construct implements IConsulCluster {
       }
     }
     const peered = this.peerings.length > 0;
+    if (!this.aclsEnabled && this.partitions.some((p) => p.hasExports)) {
+      Annotations.of(this).addWarning(
+        `cluster "${this.datacenter}" runs without ACLs: its intentions allow by default, so every caller, from its ` +
+          'peers too, reaches the services it exports; run it with ACLs (acls: true) outside development',
+      );
+    }
     if (peered && this.meshGatewayMode === MeshGatewayMode.NONE) {
       messages.push(errors.modeNoneForPeers('meshGatewayMode', `cluster "${this.datacenter}"`));
     }

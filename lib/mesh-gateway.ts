@@ -22,8 +22,8 @@ export interface IMeshGateway extends IConstruct {
   readonly wanAddress: string;
   /** Gateway port on the WAN address. */
   readonly wanPort: number;
-  /** The gateway's own token (registration and Envoy). */
-  readonly token: IAclToken;
+  /** The gateway's own token (registration and Envoy); none when its cluster runs without ACLs. */
+  readonly token?: IAclToken;
   /**
    * What proves the gateway is registered and passing (for example a data plane's health data source),
    * sorted by construct path. Peerings that go through this gateway wait for every one of them.
@@ -138,8 +138,8 @@ export class MeshGateway extends Construct implements IMeshGateway {
   public readonly wanAddress: string;
   /** Gateway port on the WAN address. */
   public readonly wanPort: number;
-  /** The gateway's own token (rules from {@link grantRegister}). */
-  public readonly token: AclToken;
+  /** The gateway's own token (rules from {@link grantRegister}); none when the cluster runs without ACLs. */
+  public readonly token?: AclToken;
   private readonly options: MeshGatewayOptions;
   private readonly checks = new Set<ITerraformDependable>();
 
@@ -161,13 +161,15 @@ export class MeshGateway extends Construct implements IMeshGateway {
 
     const cluster = props.partition.cluster;
     register(props.partition, KIND.GATEWAY, this);
-    this.token = new AclToken(this, 'Token', {
-      description: `mesh gateway "${this.gatewayServiceName}" of ${cluster.datacenter}/${props.partition.partitionName}`,
-      partition: props.partition.resourcePartition,
-      policyName: props.policyName ?? renderedString(this, 'policyName', () => this.defaultPolicyName()),
-      provider: cluster.provider,
-    });
-    this.grantRegister(this.token);
+    if (cluster.aclsEnabled) {
+      this.token = new AclToken(this, 'Token', {
+        description: `mesh gateway "${this.gatewayServiceName}" of ${cluster.datacenter}/${props.partition.partitionName}`,
+        partition: props.partition.resourcePartition,
+        policyName: props.policyName ?? renderedString(this, 'policyName', () => this.defaultPolicyName()),
+        provider: cluster.provider,
+      });
+      this.grantRegister(this.token);
+    }
     this.node.addValidation({ validate: () => this.validatePolicyName() });
   }
 
@@ -210,8 +212,8 @@ export class MeshGateway extends Construct implements IMeshGateway {
   }
 
   /** The gateway token's secret (sensitive; read through `consul_acl_token_secret_id`). */
-  public get tokenSecretId(): string {
-    return this.token.secretId;
+  public get tokenSecretId(): string | undefined {
+    return this.token?.secretId;
   }
 
   public grantRegister(grantee: IAclGrantee): AclGrant {

@@ -47,8 +47,8 @@ export interface ISidecarService extends IMeshService {
   readonly port: number;
   /** Port of the sidecar's public listener. */
   readonly sidecarPort: number;
-  /** The service's identity token (registration and its sidecar Envoy). */
-  readonly token: IAclToken;
+  /** The service's identity token (registration and its sidecar Envoy); none when its cluster runs without ACLs. */
+  readonly token?: IAclToken;
   /** The sidecar's upstreams (added ones and connections), sorted. Read at synth for the final list. */
   readonly upstreams: MeshUpstream[];
   /**
@@ -162,7 +162,8 @@ export class MeshService extends Construct implements ISidecarService {
   public readonly namespace?: string;
   public readonly port: number;
   public readonly sidecarPort: number;
-  public readonly token: AclToken;
+  /** The service's identity token; none when the cluster runs without ACLs. */
+  public readonly token?: AclToken;
   /** The `service-defaults` entry, when `protocol` is set. */
   public readonly serviceDefaults?: ServiceDefaults;
   private readonly options: MeshServiceOptions;
@@ -212,13 +213,15 @@ export class MeshService extends Construct implements ISidecarService {
     this.partition = props.partition;
     this.port = props.port;
 
-    this.token = new AclToken(this, 'Token', {
-      description: `service "${this.serviceName}" of ${cluster.datacenter}/${props.partition.partitionName}`,
-      serviceIdentities: [this.serviceName],
-      partition: props.partition.resourcePartition,
-      namespace: namespaceResourceArg(this, props.partition, this.namespace),
-      provider: cluster.provider,
-    });
+    if (cluster.aclsEnabled) {
+      this.token = new AclToken(this, 'Token', {
+        description: `service "${this.serviceName}" of ${cluster.datacenter}/${props.partition.partitionName}`,
+        serviceIdentities: [this.serviceName],
+        partition: props.partition.resourcePartition,
+        namespace: namespaceResourceArg(this, props.partition, this.namespace),
+        provider: cluster.provider,
+      });
+    }
     if (props.protocol !== undefined) {
       this.serviceDefaults = new ServiceDefaults(this, 'Defaults', {
         serviceName: this.serviceName,
@@ -232,8 +235,8 @@ export class MeshService extends Construct implements ISidecarService {
   }
 
   /** The service token's secret (sensitive; read through `consul_acl_token_secret_id`). */
-  public get tokenSecretId(): string {
-    return this.token.secretId;
+  public get tokenSecretId(): string | undefined {
+    return this.token?.secretId;
   }
 
   public get intentions(): ServiceIntentions | undefined {

@@ -83,7 +83,9 @@ export class ClientAgentConfig {
       client_addr: '127.0.0.1',
       retry_join: [...props.retryJoin],
       ports: { grpc: 8502, grpc_tls: -1 },
-      acl: { enabled: true, default_policy: 'deny', down_policy: 'extend-cache', enable_token_persistence: true },
+      acl: cluster.aclsEnabled
+        ? { enabled: true, default_policy: 'deny', down_policy: 'extend-cache', enable_token_persistence: true }
+        : { enabled: false },
       log_level: 'INFO',
     };
     if (!props.partition.isDefault) config.partition = props.partition.partitionName;

@@ -30,6 +30,8 @@ import { isEnterprise } from './scoping';
 /** The operator rules for `cluster` (see {@link ConsulCluster.operatorPolicyDocument}). */
 export function operatorPolicyDocument(cluster: ConsulCluster): AclPolicyDocument {
   const doc = new AclPolicyDocument();
+  // Without ACLs the operator needs no token at all.
+  if (!cluster.aclsEnabled) return doc;
   const enterprise = isEnterprise(cluster);
   const partitions = cluster.partitions;
   const scopeOf = (p: IPartition): AclRuleScope | AclPolicyDocument => (enterprise ? doc.partition(p.partitionName) : doc);

@@ -360,7 +360,7 @@ interface PodOfCluster {
   readonly partition: IPartition;
   readonly podName: string;
   readonly lanAddress: string;
-  readonly registrationToken: IAclToken;
+  readonly registrationToken?: IAclToken;
   readonly serviceDefinitions: AgentServiceDefinition[];
   readonly extraNetworks?: PodNetworkAttachment[];
   readonly publishedPorts?: PodPublishedPort[];

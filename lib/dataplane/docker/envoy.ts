@@ -61,8 +61,11 @@ export interface EnvoyContainerProps {
   readonly pod: ConsulAgentPod;
   /** Gateway or sidecar. */
   readonly role: EnvoyRole;
-  /** The token `consul connect envoy` uses (uploaded as a file and passed with `-token-file`). */
-  readonly token: IAclToken;
+  /**
+   * The token `consul connect envoy` uses (uploaded as a file and passed with `-token-file`).
+   * @default - none: only for a cluster without ACLs
+   */
+  readonly token?: IAclToken;
   /**
    * Envoy admin port, bound to 127.0.0.1 inside the pod.
    * @default 19000
@@ -113,7 +116,7 @@ export class EnvoyContainer extends Construct {
       '-grpc-addr', 'http://127.0.0.1:8502',
       '-http-addr', 'http://127.0.0.1:8500',
       '-admin-bind', `${props.exposeAdmin ? '0.0.0.0' : '127.0.0.1'}:${this.adminPort}`,
-      '-token-file', EnvoyContainer.TOKEN_FILE,
+      ...(props.token ? ['-token-file', EnvoyContainer.TOKEN_FILE] : []),
       ...scoping,
     ];
     const ready = `exec 3<>/dev/tcp/127.0.0.1/${this.adminPort} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q LIVE <&3`;
@@ -124,7 +127,7 @@ export class EnvoyContainer extends Construct {
       command,
       networkMode: pod.networkMode,
       restart: 'on-failure',
-      upload: [{ file: EnvoyContainer.TOKEN_FILE, content: props.token.secretId, permissions: '0600' }],
+      upload: props.token ? [{ file: EnvoyContainer.TOKEN_FILE, content: props.token.secretId, permissions: '0600' }] : undefined,
       healthcheck: { test: ['CMD', 'bash', '-c', ready], interval: '10s', timeout: '5s', retries: 6, startPeriod: '15s' },
       dependsOn: [pod.agent],
       provider: pod.host.provider,

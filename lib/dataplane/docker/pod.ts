@@ -50,8 +50,12 @@ export interface ConsulAgentPodProps {
   readonly extraNetworks?: PodNetworkAttachment[];
   /** Addresses of the cluster's servers on the LAN (`retry_join`). */
   readonly retryJoin: string[];
-  /** Token the agent registers the uploaded service definitions with (`acl.tokens.config_file_service_registration`). */
-  readonly registrationToken: IAclToken;
+  /**
+   * Token the agent registers the uploaded service definitions with (`acl.tokens.config_file_service_registration`).
+   * Required when the cluster runs with ACLs.
+   * @default - none: only for a cluster without ACLs
+   */
+  readonly registrationToken?: IAclToken;
   /**
    * Service definitions uploaded into `/consul/config/<fileStem>.json`, rendered at synth (so upstreams of
    * connections declared after the pod are in them).
@@ -92,8 +96,8 @@ export class ConsulAgentPod extends Construct {
   public readonly pause: containerL1.Container;
   /** The client agent container. */
   public readonly agent: containerL1.Container;
-  /** The agent's node-identity token. */
-  public readonly agentToken: AclToken;
+  /** The agent's node-identity token; none when the cluster runs without ACLs. */
+  public readonly agentToken?: AclToken;
   /** The pod name (agent node name). */
   public readonly podName: string;
   /** `network_mode` for containers joining this pod. */
@@ -149,12 +153,21 @@ export class ConsulAgentPod extends Construct {
     });
     this.networkMode = `container:${this.pause.id}`;
 
-    this.agentToken = new AclToken(this, 'AgentToken', {
-      description: `client agent ${props.podName} of ${cluster.datacenter}/${props.partition.partitionName}`,
-      nodeIdentities: [{ nodeName: props.podName, datacenter: cluster.datacenter }],
-      partition: props.partition.resourcePartition,
-      provider: cluster.provider,
-    });
+    if (cluster.aclsEnabled) {
+      if (props.registrationToken === undefined) {
+        throw new ValidationError(this, {
+          prop: 'registrationToken',
+          problem: `is missing, and cluster "${cluster.datacenter}" runs with ACLs`,
+          fix: 'pass the token of the gateway or service the pod runs',
+        });
+      }
+      this.agentToken = new AclToken(this, 'AgentToken', {
+        description: `client agent ${props.podName} of ${cluster.datacenter}/${props.partition.partitionName}`,
+        nodeIdentities: [{ nodeName: props.podName, datacenter: cluster.datacenter }],
+        partition: props.partition.resourcePartition,
+        provider: cluster.provider,
+      });
+    }
 
     const config = ClientAgentConfig.render({
       partition: props.partition,
@@ -162,7 +175,12 @@ export class ConsulAgentPod extends Construct {
       lanAddress: props.lan.address,
       retryJoin: props.retryJoin,
     });
-    const secrets = ClientAgentConfig.renderSecrets(this.agentToken.secretId, props.registrationToken.secretId, props.gossipEncryptionKey);
+    const secrets =
+      this.agentToken && props.registrationToken
+        ? ClientAgentConfig.renderSecrets(this.agentToken.secretId, props.registrationToken.secretId, props.gossipEncryptionKey)
+        : props.gossipEncryptionKey !== undefined
+          ? { encrypt: props.gossipEncryptionKey }
+          : undefined;
     const repeated = firstRepeated(props.serviceDefinitions.map((d) => d.fileStem), ['agent', 'secrets']);
     if (repeated !== undefined) {
       throw new ValidationError(this, {
@@ -174,7 +192,7 @@ export class ConsulAgentPod extends Construct {
     }
     const uploads: containerL1.ContainerUpload[] = [
       { file: '/consul/config/agent.json', content: JSON.stringify(config, null, 2) },
-      { file: '/consul/config/secrets.json', content: JSON.stringify(secrets, null, 2), permissions: '0600' },
+      ...(secrets !== undefined ? [{ file: '/consul/config/secrets.json', content: JSON.stringify(secrets, null, 2), permissions: '0600' }] : []),
       ...[...props.serviceDefinitions]
         .sort((a, b) => compareStrings(a.fileStem, b.fileStem))
         .map((d) => ({

@@ -59,6 +59,16 @@ const LAB = [
 
 /** Docker hosts, networks, pods, containers, images, the data plane, and the peering lab. */
 export const DATA_PLANE: InvalidProgram[] = [
+  {
+    name: 'docker: a pod of a cluster with ACLs without a registration token',
+    rule: 'docker.pod-registration-token',
+    build: (app) => pod(app, { registrationToken: undefined }),
+    at: 'construct',
+    path: 'mesh/Pod',
+    prop: 'registrationToken',
+    fix: 'pass the token of the gateway or service the pod runs',
+    also: ['is missing, and cluster "dc1" runs with ACLs'],
+  },
   // ---- DockerHost ----------------------------------------------------------------------------------
   {
     name: 'docker: host providerAlias with a dot',
@@ -551,7 +561,7 @@ export const DATA_PLANE: InvalidProgram[] = [
     rule: 'docker.app-env-reference',
     build: (app) => {
       const p = withDataPlane(app, { run: false });
-      p.plane1.addService(p.web, { address: '10.11.0.20', app: { ...DEMO_APP, environment: { CONSUL_TOKEN: p.web.tokenSecretId } } });
+      p.plane1.addService(p.web, { address: '10.11.0.20', app: { ...DEMO_APP, environment: { CONSUL_TOKEN: p.web.tokenSecretId! } } });
     },
     at: 'construct',
     path: 'mesh/Dc1/Partitions/default/Web/DataPlane/App',
