@@ -277,7 +277,8 @@ export class Connection {
         : this.kind === ConnectionKind.PARTITION
           ? UpstreamTarget.partitionService(to.partitionName, callee.serviceName, callee.namespace)
           : UpstreamTarget.service(callee.serviceName, callee.namespace);
-    this.upstream = resolveUpstream(caller, from, target, options, `connection "${caller.serviceName}" -> "${callee.serviceName}"`);
+    const serviceMode = (caller as { readonly meshGatewayMode?: MeshGatewayMode }).meshGatewayMode;
+    this.upstream = resolveUpstream(caller, from, target, options, `connection "${caller.serviceName}" -> "${callee.serviceName}"`, serviceMode);
     const where =
       this.kind === ConnectionKind.PEER ? ` in ${this.calleePeerName}` : this.kind === ConnectionKind.PARTITION ? ` in partition ${from.partitionName}` : '';
     this.description = options.description ?? `${caller.serviceName}${where} may call ${callee.serviceName} (cdktf-consul-peering)`;

@@ -13,3 +13,4 @@ export * from './acl';
 export * from './dataplane';
 export * from './patterns';
 export * from './topology';
+export * from './proxy-config';

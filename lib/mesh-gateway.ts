@@ -5,6 +5,7 @@ import type { IPartition } from './partition';
 import { ValidationError } from './errors';
 import { KIND, register, registered } from './private/registry';
 import { renderedString } from './private/rendered';
+import { gatewayProxyConfig, MeshGatewayProxyOptions } from './proxy-config';
 import { describePartition, isEnterprise } from './private/scoping';
 import { assertDnsLabel, assertNotBlank, assertPort, assertPositiveInteger, compareStrings, isUnresolved, kebabFromId } from './private/validate';
 
@@ -91,6 +92,13 @@ export interface MeshGatewayOptions {
    */
   readonly connectTimeoutMs?: number;
   /**
+   * More of the gateway's `Proxy.Config`: Envoy's gateway options (extra bind addresses, DNS discovery type,
+   * TCP keepalive towards remote gateways) and bootstrap escape hatches (stats, tracing, extra static
+   * clusters and listeners), plus `rawConfig` for keys Consul adds later. Checked when given.
+   * @default - none
+   */
+  readonly proxy?: MeshGatewayProxyOptions;
+  /**
    * Also grant `agent_prefix "" read`, which lets `consul connect envoy` discover the agent's gRPC port
    * itself. Not needed when Envoy is started with `-grpc-addr`.
    * @default true
@@ -142,6 +150,8 @@ export class MeshGateway extends Construct implements IMeshGateway {
   public readonly token?: AclToken;
   private readonly options: MeshGatewayOptions;
   private readonly checks = new Set<ITerraformDependable>();
+  /** The `Proxy.Config` keys of `props.proxy` (checked in the constructor). */
+  private readonly extraConfig: Record<string, unknown>;
 
   public constructor(scope: Construct, id: string, props: MeshGatewayProps) {
     super(scope, id);
@@ -154,6 +164,7 @@ export class MeshGateway extends Construct implements IMeshGateway {
     assertPort('lanPort', this.lanPort, 1, this);
     assertPort('wanPort', this.wanPort, 1, this);
     if (props.connectTimeoutMs !== undefined) assertPositiveInteger('connectTimeoutMs', props.connectTimeoutMs, 'milliseconds', 5000, this);
+    this.extraConfig = gatewayProxyConfig(this, props.proxy);
     this.options = props;
     this.partition = props.partition;
     this.lanAddress = props.lanAddress;
@@ -296,6 +307,7 @@ export class MeshGateway extends Construct implements IMeshGateway {
       ? { envoy_gateway_bind_tagged_addresses: true, envoy_gateway_no_default_bind: true }
       : {};
     if (this.options.connectTimeoutMs !== undefined) config.connect_timeout_ms = this.options.connectTimeoutMs;
+    Object.assign(config, this.extraConfig);
     const service: Record<string, unknown> = {
       kind: 'mesh-gateway',
       id: this.gatewayServiceName,

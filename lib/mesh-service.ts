@@ -12,6 +12,7 @@ import { ClusterPeering } from './peering';
 import * as errors from './private/errors';
 import { BY_NAME, KIND, nameKey, register, registeredWhere } from './private/registry';
 import { renderUpstream, resolveUpstream, upstreamKey } from './private/upstream';
+import { sidecarProxyConfig, SidecarProxyOptions } from './proxy-config';
 import { describePartition, namespaceArg, namespaceResourceArg, normalizeNamespace, requireEnterprise } from './private/scoping';
 import { assertDnsLabel, assertNotBlank, assertServiceName, assertPort, assertPositiveInteger, compareStrings, isUnresolved, kebabFromId } from './private/validate';
 
@@ -120,6 +121,21 @@ export interface MeshServiceOptions {
    * @default - none
    */
   readonly meta?: { [key: string]: string };
+  /**
+   * The sidecar's `Proxy.Config`: local app timeouts, inbound connection limits, listener and cluster
+   * escape hatches, Envoy bootstrap options (stats, tracing, extra static clusters and listeners), plus
+   * `rawConfig` for keys Consul adds later. Checked when given.
+   * @default - none
+   */
+  readonly proxy?: SidecarProxyOptions;
+  /**
+   * Gateway mode for this service's upstreams, written to its `service-defaults` (`MeshGateway.Mode`). Consul's
+   * precedence, most specific first: an upstream's own `mesh_gateway.mode` (`connectTo`/`addUpstream`
+   * option), then this, then the cluster's `proxy-defaults`. The library also writes the resolved mode on each
+   * of the service's peered and cross-partition upstreams, so the registration says what applies.
+   * @default - the cluster's meshGatewayMode
+   */
+  readonly meshGatewayMode?: MeshGatewayMode;
 }
 
 /** Props of {@link MeshService}. */
@@ -164,9 +180,13 @@ export class MeshService extends Construct implements ISidecarService {
   public readonly sidecarPort: number;
   /** The service's identity token; none when the cluster runs without ACLs. */
   public readonly token?: AclToken;
-  /** The `service-defaults` entry, when `protocol` is set. */
+  /** The `service-defaults` entry, when `protocol` or `meshGatewayMode` is set. */
   public readonly serviceDefaults?: ServiceDefaults;
+  /** The gateway mode of the service's upstreams, when set on the service (see {@link MeshServiceOptions.meshGatewayMode}). */
+  public readonly meshGatewayMode?: MeshGatewayMode;
   private readonly options: MeshServiceOptions;
+  /** The sidecar's `Proxy.Config` keys (checked in the constructor). */
+  private readonly proxyConfig: Record<string, unknown>;
   /** Upstreams added with addUpstream(), by destination. Connections keep their own. */
   private readonly added = new Map<string, MeshUpstream>();
   /**
@@ -199,6 +219,7 @@ export class MeshService extends Construct implements ISidecarService {
       throw new ValidationError(this, { prop: 'healthCheckHttpPath', value: props.healthCheckHttpPath, problem: 'must start with "/"', fix: 'start it with "/", e.g. "/health"' });
     }
     assertPositiveInteger('healthCheckIntervalSec', props.healthCheckIntervalSec ?? 10, 'seconds', 10, this);
+    this.proxyConfig = sidecarProxyConfig(this, props.proxy);
     this.namespace = normalizeNamespace(props.namespace);
     const [other] = registeredWhere<MeshService>(props.partition, KIND.SERVICE, BY_NAME, serviceNameKey, nameKey(this.serviceName, this.namespace));
     if (other) {
@@ -210,6 +231,7 @@ export class MeshService extends Construct implements ISidecarService {
       });
     }
     this.options = props;
+    this.meshGatewayMode = props.meshGatewayMode;
     this.partition = props.partition;
     this.port = props.port;
 
@@ -222,10 +244,11 @@ export class MeshService extends Construct implements ISidecarService {
         provider: cluster.provider,
       });
     }
-    if (props.protocol !== undefined) {
+    if (props.protocol !== undefined || props.meshGatewayMode !== undefined) {
       this.serviceDefaults = new ServiceDefaults(this, 'Defaults', {
         serviceName: this.serviceName,
-        protocol: props.protocol,
+        protocol: props.protocol ?? ServiceProtocol.TCP,
+        meshGatewayMode: props.meshGatewayMode,
         namespace: this.namespace,
         partition: props.partition,
       });
@@ -287,7 +310,7 @@ export class MeshService extends Construct implements ISidecarService {
     if (normalizeNamespace(target.namespace) !== undefined) {
       requireEnterprise(this, cluster, `upstream "${target.serviceName}" to namespace`, target.namespace, 'namespaces');
     }
-    const upstream = resolveUpstream(this, this.partition, target, options, `upstream "${target.serviceName}" of service "${this.serviceName}"`);
+    const upstream = resolveUpstream(this, this.partition, target, options, `upstream "${target.serviceName}" of service "${this.serviceName}"`, this.meshGatewayMode);
     this.checkUpstream(upstream);
     this.added.set(upstreamKey(upstream), upstream);
     return { ...upstream };
@@ -399,7 +422,10 @@ export class MeshService extends Construct implements ISidecarService {
     service.connect = {
       sidecar_service: {
         port: this.sidecarPort,
-        proxy: { upstreams: this.sortedUpstreams().map(renderUpstream) },
+        proxy: {
+          ...(Object.keys(this.proxyConfig).length > 0 ? { config: this.proxyConfig } : {}),
+          upstreams: this.sortedUpstreams().map(renderUpstream),
+        },
       },
     };
     return { service };

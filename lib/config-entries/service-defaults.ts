@@ -1,5 +1,6 @@
 import * as serviceDefaultsL1 from '@cdktf/provider-consul/lib/config-entry-service-defaults';
 import { Construct } from 'constructs';
+import { MeshGatewayMode } from '../mesh-gateway-mode';
 import type { IPartition } from '../partition';
 import { namespaceResourceArg } from '../private/scoping';
 import { assertDnsLabel } from '../private/validate';
@@ -32,6 +33,11 @@ export interface ServiceDefaultsProps {
    * @default - not written on Community Edition; "default" on Enterprise
    */
   readonly namespace?: string;
+  /**
+   * `MeshGateway.Mode` for the service's upstreams (between an upstream's own mode and `proxy-defaults`).
+   * @default - not set (written as "", what Consul returns)
+   */
+  readonly meshGatewayMode?: MeshGatewayMode;
 }
 
 /**
@@ -61,7 +67,7 @@ export class ServiceDefaults extends Construct {
       namespace: namespaceResourceArg(this, props.partition, props.namespace),
       partition: props.partition.resourcePartition,
       expose: [{ checks: false }],
-      meshGateway: [{ mode: '' }],
+      meshGateway: [{ mode: props.meshGatewayMode ?? '' }],
       transparentProxy: [{ outboundListenerPort: 0, dialedDirectly: false }],
       provider: props.partition.cluster.provider,
     });

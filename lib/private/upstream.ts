@@ -15,11 +15,18 @@ export interface UpstreamRequest {
 
 /**
  * The upstream a sidecar in `partition` gets for `target`: the gateway mode is the request's, else, for a
- * peer or another partition, the caller's cluster mode; `none` is refused for peers (reported on `scope`,
- * naming `where`).
+ * peer or another partition, the calling service's own mode (its `service-defaults`), else its cluster's
+ * (Consul's precedence); `none` is refused for peers (reported on `scope`, naming `where`).
  */
-export function resolveUpstream(scope: IConstruct, partition: IPartition, target: UpstreamTarget, request: UpstreamRequest, where: string): MeshUpstream {
-  const mode = request.meshGatewayMode ?? (target.isRemote ? partition.cluster.meshGatewayMode : undefined);
+export function resolveUpstream(
+  scope: IConstruct,
+  partition: IPartition,
+  target: UpstreamTarget,
+  request: UpstreamRequest,
+  where: string,
+  serviceMode?: MeshGatewayMode,
+): MeshUpstream {
+  const mode = request.meshGatewayMode ?? (target.isRemote ? serviceMode ?? partition.cluster.meshGatewayMode : undefined);
   if (target.peerName !== undefined && mode === MeshGatewayMode.NONE) {
     throw new ValidationError(scope, { prop: 'meshGatewayMode', value: mode, problem: errors.modeNoneProblem(where), fix: errors.MODE_NONE_FIX });
   }

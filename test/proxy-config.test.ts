@@ -1,0 +1,153 @@
+import { ConsulCluster, EnvoyDnsDiscoveryType, MeshGatewayMode, MeshService } from '../lib';
+import { peeredPairWithDataPlane } from './fixtures/dataplane';
+import { validationErrorOf } from './fixtures/errors';
+import { emptyStack, resources, synthJson } from './fixtures/stack';
+import { peeredPair } from './fixtures/topology';
+
+const BOOTSTRAP = {
+  extraStaticClustersJson: JSON.stringify({ name: 'collector', type: 'STRICT_DNS' }),
+  extraStaticListenersJson: JSON.stringify({ name: 'extra' }),
+  extraStatsSinksJson: JSON.stringify({ name: 'envoy.stat_sinks.statsd' }),
+  statsConfigJson: JSON.stringify({ stats_tags: [] }),
+  statsFlushInterval: '10s',
+  tracingJson: JSON.stringify({ http: { name: 'envoy.tracers.zipkin' } }),
+  statsTags: ['team=payments'],
+  statsdUrl: 'udp://127.0.0.1:8125',
+  dogstatsdUrl: 'udp://127.0.0.1:8126',
+  prometheusBindAddr: '0.0.0.0:9102',
+  statsBindAddr: '0.0.0.0:9103',
+};
+const BOOTSTRAP_KEYS = {
+  envoy_extra_static_clusters_json: BOOTSTRAP.extraStaticClustersJson,
+  envoy_extra_static_listeners_json: BOOTSTRAP.extraStaticListenersJson,
+  envoy_extra_stats_sinks_json: BOOTSTRAP.extraStatsSinksJson,
+  envoy_stats_config_json: BOOTSTRAP.statsConfigJson,
+  envoy_stats_flush_interval: '10s',
+  envoy_tracing_json: BOOTSTRAP.tracingJson,
+  envoy_stats_tags: ['team=payments'],
+  envoy_statsd_url: 'udp://127.0.0.1:8125',
+  envoy_dogstatsd_url: 'udp://127.0.0.1:8126',
+  envoy_prometheus_bind_addr: '0.0.0.0:9102',
+  envoy_stats_bind_addr: '0.0.0.0:9103',
+};
+
+/** The JSON of a file a container uploads. */
+function uploaded(json: any, container: string, file: string): any {
+  const c = resources(json, 'docker_container').find((x) => x.name === container);
+  return JSON.parse(c.upload.find((u: { file: string }) => u.file === file).content);
+}
+
+describe('Proxy.Config options', () => {
+  test('every gateway option lands under its key in the uploaded registration, next to the binding the data plane decides', () => {
+    const t = peeredPairWithDataPlane();
+    const gw = t.dc2.defaultPartition.addMeshGateway('Extra', {
+      lanAddress: '10.12.0.11',
+      wanAddress: '10.10.0.22',
+      connectTimeoutMs: 3000,
+      proxy: {
+        ...BOOTSTRAP,
+        bindAddresses: { public: { address: '0.0.0.0', port: 8444 } },
+        dnsDiscoveryType: EnvoyDnsDiscoveryType.STRICT_DNS,
+        remoteTcpKeepalive: true,
+        remoteTcpKeepaliveTimeSec: 30,
+        remoteTcpKeepaliveIntervalSec: 5,
+        remoteTcpKeepaliveProbes: 3,
+        rawConfig: { envoy_future_option: 'x' },
+      },
+    });
+    t.plane2.addGateway(gw, { wan: t.wan });
+    const config = uploaded(synthJson(t.stack, true), 'dc2-default-extra-agent', '/consul/config/mesh-gateway.json').service.proxy.config;
+    expect(config).toEqual({
+      envoy_gateway_bind_tagged_addresses: true,
+      envoy_gateway_no_default_bind: true,
+      connect_timeout_ms: 3000,
+      ...BOOTSTRAP_KEYS,
+      envoy_dns_discovery_type: 'STRICT_DNS',
+      envoy_gateway_remote_tcp_enable_keepalive: true,
+      envoy_gateway_remote_tcp_keepalive_time: 30,
+      envoy_gateway_remote_tcp_keepalive_interval: 5,
+      envoy_gateway_remote_tcp_keepalive_probes: 3,
+      envoy_gateway_bind_addresses: { public: { address: '0.0.0.0', port: 8444 } },
+      envoy_future_option: 'x',
+    });
+  });
+
+  test('every sidecar option lands under its key; without options no config is written', () => {
+    const t = peeredPairWithDataPlane();
+    const svc = t.dc1.defaultPartition.addService('Reports', {
+      port: 7070,
+      proxy: {
+        ...BOOTSTRAP,
+        localConnectTimeoutMs: 2000,
+        localRequestTimeoutMs: 30000,
+        maxInboundConnections: 100,
+        balanceInboundConnections: 'exact_balance',
+        publicListenerJson: JSON.stringify({ name: 'public_listener' }),
+        localClusterJson: JSON.stringify({ name: 'local_app' }),
+        listenerTracingJson: JSON.stringify({ provider: {} }),
+        rawConfig: { envoy_future_option: 1 },
+      },
+    });
+    t.plane1.addService(svc, { address: '10.11.0.30' });
+    const json = synthJson(t.stack, true);
+    expect(uploaded(json, 'dc1-default-reports-agent', '/consul/config/reports.json').service.connect.sidecar_service.proxy.config).toEqual({
+      ...BOOTSTRAP_KEYS,
+      local_connect_timeout_ms: 2000,
+      local_request_timeout_ms: 30000,
+      max_inbound_connections: 100,
+      balance_inbound_connections: 'exact_balance',
+      envoy_public_listener_json: JSON.stringify({ name: 'public_listener' }),
+      envoy_local_cluster_json: JSON.stringify({ name: 'local_app' }),
+      envoy_listener_tracing_json: JSON.stringify({ provider: {} }),
+      envoy_future_option: 1,
+    });
+    expect(uploaded(json, 'dc1-default-web-agent', '/consul/config/web.json').service.connect.sidecar_service.proxy.config).toBeUndefined();
+  });
+
+  test('refuses a raw key a typed option writes, JSON that does not parse, and malformed values', () => {
+    const { dc1 } = peeredPair();
+    const p = dc1.defaultPartition;
+    const e = (f: () => unknown) => validationErrorOf(f).message;
+    expect(e(() => p.addService('A', { port: 1000, proxy: { rawConfig: { local_connect_timeout_ms: 1 } } }))).toMatch(
+      /proxy.rawConfig "local_connect_timeout_ms" is a key a typed option \(or the library itself\) writes; use the typed option for it/,
+    );
+    expect(e(() => p.addService('B', { port: 1000, proxy: { rawConfig: { protocol: 'http' } } }))).toMatch(/proxy.rawConfig "protocol" is a key a typed option/);
+    expect(e(() => p.addMeshGateway('G2', { lanAddress: '10.0.0.9', wanAddress: '192.0.2.9', proxy: { rawConfig: { envoy_gateway_no_default_bind: false } } }))).toMatch(
+      /proxy.rawConfig "envoy_gateway_no_default_bind" is a key a typed option \(or the library itself\) writes/,
+    );
+    expect(e(() => p.addService('C', { port: 1000, proxy: { tracingJson: '{"http": ' } }))).toMatch(/proxy.tracingJson "\{\\"http\\": " is not JSON .*; give the Envoy configuration as a JSON string/);
+    expect(e(() => p.addService('D', { port: 1000, proxy: { statsFlushInterval: '10 seconds' } }))).toMatch(/proxy.statsFlushInterval "10 seconds" is not a duration; use a Go duration/);
+    expect(e(() => p.addService('E', { port: 1000, proxy: { prometheusBindAddr: '9102' } }))).toMatch(/proxy.prometheusBindAddr "9102" is not "address:port"/);
+    expect(e(() => p.addService('F', { port: 1000, proxy: { statsTags: ['payments'] } }))).toMatch(/proxy.statsTags "payments" is not "key=value"/);
+    expect(e(() => p.addService('G', { port: 1000, proxy: { localConnectTimeoutMs: 0 } }))).toMatch(/proxy.localConnectTimeoutMs 0 must be a positive integer \(milliseconds\)/);
+    expect(e(() => p.addMeshGateway('G3', { lanAddress: '10.0.0.9', wanAddress: '192.0.2.9', proxy: { bindAddresses: { x: { address: '0.0.0.0', port: 0 } } } }))).toMatch(
+      /proxy.bindAddresses.x.port 0 is not a valid port/,
+    );
+  });
+});
+
+describe('service-level gateway mode', () => {
+  test('is written to service-defaults and applies to the service\'s upstreams between the upstream\'s own mode and the cluster\'s', () => {
+    const { stack, dc2, peering, dc1 } = peeredPair();
+    const api = dc2.defaultPartition.services[0] as MeshService;
+    const admin = dc1.defaultPartition.addService('Admin', { port: 9092, meshGatewayMode: MeshGatewayMode.LOCAL });
+    admin.connectTo(api, { via: peering, localBindPort: 9191 });
+    const audit = dc1.defaultPartition.addService('Audit', { port: 9093, meshGatewayMode: MeshGatewayMode.LOCAL });
+    audit.connectTo(api, { via: peering, localBindPort: 9191, meshGatewayMode: MeshGatewayMode.REMOTE });
+    const json = synthJson(stack, true);
+    const defaults = resources(json, 'consul_config_entry_service_defaults').find((d) => d.name === 'admin');
+    expect(defaults).toMatchObject({ protocol: 'tcp', mesh_gateway: [{ mode: 'local' }] });
+    expect(admin.upstreams[0].meshGatewayMode).toBe(MeshGatewayMode.LOCAL); // service over cluster (remote)
+    expect(audit.upstreams[0].meshGatewayMode).toBe(MeshGatewayMode.REMOTE); // upstream over service
+    expect(dc1.meshGatewayMode).toBe(MeshGatewayMode.REMOTE);
+  });
+
+  test('none is refused for a service that calls across a peering', () => {
+    const { dc1, dc2, peering } = peeredPair();
+    const api = dc2.defaultPartition.services[0] as MeshService;
+    const svc = dc1.defaultPartition.addService('Batch', { port: 9094, meshGatewayMode: MeshGatewayMode.NONE });
+    expect(validationErrorOf(() => svc.connectTo(api, { via: peering, localBindPort: 9191 })).message).toMatch(/meshGatewayMode "none" on connection "batch" -> "api" carries peered traffic/);
+    const stack = emptyStack();
+    expect(new ConsulCluster(stack, 'X', { datacenter: 'x1', address: 'a:1' }).defaultPartition.addService('Y', { port: 1, meshGatewayMode: MeshGatewayMode.NONE }).meshGatewayMode).toBe(MeshGatewayMode.NONE);
+  });
+});
