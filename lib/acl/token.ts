@@ -295,7 +295,9 @@ export class AclToken extends Construct implements IAclToken {
       draft.addDocument(document);
       this.inline = new AclPolicy(this, 'Policy', {
         policyName: this.props.policyName,
-        description: `Inline policy of ${this.node.path} (managed by cdktf)`,
+        // Without "Default" path components, as cdktf leaves them out of logical ids: a construct moved under a
+        // Default scope (an L3 that reproduces a hand-written program) keeps its description.
+        description: `Inline policy of ${this.node.path.split('/').filter((c) => c !== 'Default').join('/')} (managed by cdktf)`,
         document: draft,
         partition: this.props.partition,
         namespace: this.props.namespace,

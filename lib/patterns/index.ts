@@ -1,1 +1,3 @@
 export * from './peering-lab';
+export * from './mesh-address-plan';
+export * from './mesh';
