@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { ClusterPeering, ConsulCluster, ServiceProtocol } from '../lib';
+import { ClusterPeering, ConsulCluster, ExportConsumer, FailoverTarget, ServiceProtocol, ServiceResolver, UpstreamTarget } from '../lib';
 import { validationErrorOf } from './fixtures/errors';
 import { emptyStack, resources, synthJson } from './fixtures/stack';
 
@@ -86,5 +86,18 @@ describe('connectTo with failover', () => {
     web.connectTo(api2, { via: toDc2, localBindPort: 9191, failover: [{ callee: api3, via: toDc3 }] });
     dc1.defaultPartition.addService('Api', { port: 8080 });
     expect(() => Testing.synth(stack, true)).toThrow(/connectTo\(failover\) "api" routes "api" through a service-resolver in partition "default" of cluster "dc1", which has a service of that name itself/);
+  });
+
+  test('a hand-made resolver\'s peer target must export the service to the caller\'s side and allow the callers it routes', () => {
+    const { stack, dc1, toDc2, web } = triangle();
+    new ServiceResolver(stack, 'Api', { partition: dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.peer('dc2')] });
+    web.addUpstream({ target: UpstreamTarget.service('api'), localBindPort: 9191 });
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /FailoverTarget.peer\(peerName\) "dc2" is a failover target of "api", but partition "default" of cluster "dc2" does not export "api" to "dc1" \(this side\); use connectTo\(\.\.\., \{ failover \}\), which exports it/,
+    );
+    toDc2.acceptor.addExport('api', ExportConsumer.peer('dc1'));
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /FailoverTarget.peer\(peerName\) "dc2" is a failover target of "api", but no intention in partition "default" of cluster "dc2" allows "web" from "dc1"; use connectTo\(\.\.\., \{ failover \}\), which allows it/,
+    );
   });
 });

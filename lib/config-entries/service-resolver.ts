@@ -8,9 +8,11 @@ import { ClusterPeering, IClusterPeering, PeeringAcceptor, PeeringDialer } from 
 import { lazyDependsOn } from '../private/deps';
 import { BY_NAME, KIND, nameKey, register, registered, registeredWhere } from '../private/registry';
 import { renderedAny } from '../private/rendered';
-import { describePartition, isEnterprise, namespaceResourceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
+import { describePartition, isEnterprise, namespaceArg, namespaceResourceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
 import { assertDnsLabel, assertPeerName, compareStrings, isUnresolved } from '../private/validate';
+import { ExportConsumer } from './exported-services';
 import { SamenessGroup } from './sameness-group';
+import { IntentionSource, ServiceIntentions } from './service-intentions';
 
 /** Which kind of place a {@link FailoverTarget} names. */
 export enum FailoverTargetKind {
@@ -415,6 +417,49 @@ export class ServiceResolver extends Construct {
     return deps;
   }
 
+  /**
+   * A peer target whose far side is in the app must export the service to this side, and allow every caller
+   * here that reaches the service through this resolver (an upstream of its name without a peer): otherwise the
+   * failover lands on nothing, or is denied.
+   */
+  private checkPeerTarget(t: FailoverTarget, peering: IClusterPeering): string[] {
+    const remote = peering.remoteOf(this.partition);
+    if (remote === undefined) return [];
+    const service = t.serviceName ?? this.serviceName;
+    const remoteName = peering.peerNameIn(remote);
+    const out: string[] = [];
+    const where = `partition "${remote.partitionName}" of cluster "${remote.cluster.datacenter}"`;
+    if (!remote.isExportedTo(service, ExportConsumer.peer(remoteName), t.namespace)) {
+      out.push(
+        ValidationError.message({
+          prop: 'FailoverTarget.peer(peerName)',
+          value: t.name,
+          problem: `is a failover target of "${this.serviceName}", but ${where} does not export "${service}" to "${remoteName}" (this side)`,
+          fix: `use connectTo(..., { failover }), which exports it, or add partition.addExport("${service}", ExportConsumer.peer("${remoteName}")) there`,
+        }),
+      );
+    }
+    const entry = ServiceIntentions.find(remote, service, t.namespace);
+    for (const caller of this.partition.services) {
+      const routed = (caller as { upstreams?: Array<{ destinationName: string; destinationPeer?: string; destinationPartition?: string; destinationNamespace?: string }> }).upstreams?.some(
+        (u) => u.destinationName === this.serviceName && u.destinationPeer === undefined && u.destinationPartition === undefined && u.destinationNamespace === this.namespace,
+      );
+      if (!routed) continue;
+      const source = IntentionSource.peerService(remoteName, caller.serviceName, namespaceArg(this.partition, caller.namespace));
+      if (!entry || !entry.allows(source)) {
+        out.push(
+          ValidationError.message({
+            prop: 'FailoverTarget.peer(peerName)',
+            value: t.name,
+            problem: `is a failover target of "${this.serviceName}", but no intention in ${where} allows "${caller.serviceName}" from "${remoteName}"`,
+            fix: `use connectTo(..., { failover }), which allows it, or add an allowing IntentionSource.peerService("${remoteName}", "${caller.serviceName}") on "${service}" there`,
+          }),
+        );
+      }
+    }
+    return out;
+  }
+
   private validateResolver(): string[] {
     const messages: string[] = [];
     const where = describePartition(this.partition);
@@ -476,7 +521,9 @@ export class ServiceResolver extends Construct {
       }
       switch (t.kind) {
         case FailoverTargetKind.PEER:
-          if (!this.peeringOf(t)) {
+          if (this.peeringOf(t)) {
+            messages.push(...this.checkPeerTarget(t, this.peeringOf(t)!));
+          } else {
             push(
               'FailoverTarget.peer(peerName)',
               t.name,

@@ -4,6 +4,7 @@ import {
   ClusterPeering,
   ConsulCluster,
   ConsulEdition,
+  ExportConsumer,
   FailoverTarget,
   SamenessGroup,
   SamenessGroupMember,
@@ -25,12 +26,17 @@ interface Mesh {
  */
 function mesh(edition?: ConsulEdition, reversed = false): Mesh {
   const stack = emptyStack();
-  const make = (n: number) => new ConsulCluster(stack, `Dc${n}`, { datacenter: `dc${n}`, address: `127.0.0.${n}:8500`, edition, manageMeshDefaults: false });
+  const make = (n: number) => new ConsulCluster(stack, `Dc${n}`, { datacenter: `dc${n}`, address: `127.0.0.${n}:8500`, edition, manageMeshDefaults: false, peerThroughMeshGateways: false });
   const clusters = reversed ? [3, 2, 1].map(make).reverse() : [1, 2, 3].map(make);
   const [dc1, dc2, dc3] = clusters;
   const peer = (n: 2 | 3) => new ClusterPeering(stack, `Dc${n}Dc1`, { acceptor: (n === 2 ? dc2 : dc3).defaultPartition, dialer: dc1.defaultPartition });
   if (reversed) [3, 2].forEach((n) => peer(n as 2 | 3));
   else [2, 3].forEach((n) => peer(n as 2 | 3));
+  // dc2 and dc3 export what the resolvers fail over to (a failover target must export the service to dc1).
+  for (const [i, dc] of [[2, dc2], [3, dc3]] as const) {
+    dc.defaultPartition.addMeshGateway('Gateway', { lanAddress: `10.1${i}.0.10`, wanAddress: `10.10.0.1${i}` });
+    for (const service of ['api', 'api-fallback', 'api-v2', 'web']) dc.defaultPartition.addExport(service, ExportConsumer.peer('dc1'));
+  }
   return { stack, dc1, dc2, dc3 };
 }
 
@@ -97,7 +103,10 @@ describe('ServiceResolver', () => {
   });
 
   test('writes partition, namespace and sameness-group failover on Enterprise, with explicit scoping arguments', () => {
-    const { stack, dc1 } = mesh(ConsulEdition.ENTERPRISE);
+    const { stack, dc1, dc2 } = mesh(ConsulEdition.ENTERPRISE);
+    // The peer target is web in dc2's namespace team: exported from there to dc1.
+    dc2.defaultPartition.addNamespace('Team');
+    dc2.defaultPartition.addExport('web', ExportConsumer.peer('dc1'), { namespace: 'team' });
     const ap1 = dc1.addPartition('ap1');
     ap1.addNamespace('Team');
     new ServiceResolver(stack, 'InAp1', {
@@ -177,10 +186,12 @@ describe('ServiceResolver', () => {
 
     test('a peering declared after the resolver still satisfies the validation and becomes a dependency', () => {
       const stack = emptyStack();
-      const dc1 = new ConsulCluster(stack, 'Dc1', { datacenter: 'dc1', address: '127.0.0.1:8500', manageMeshDefaults: false });
-      const dc2 = new ConsulCluster(stack, 'Dc2', { datacenter: 'dc2', address: '127.0.0.2:8500', manageMeshDefaults: false });
+      const dc1 = new ConsulCluster(stack, 'Dc1', { datacenter: 'dc1', address: '127.0.0.1:8500', manageMeshDefaults: false, peerThroughMeshGateways: false });
+      const dc2 = new ConsulCluster(stack, 'Dc2', { datacenter: 'dc2', address: '127.0.0.2:8500', manageMeshDefaults: false, peerThroughMeshGateways: false });
       new ServiceResolver(stack, 'R', { partition: dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.peer('dc2')] });
       new ClusterPeering(stack, 'Dc2Dc1', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
+      dc2.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.12.0.10', wanAddress: '10.10.0.12' });
+      dc2.defaultPartition.addExport('api', ExportConsumer.peer('dc1'));
       expect(resolverOf(stack, true).depends_on).toEqual(['consul_peering.Dc2Dc1_Peering_0430E1F6']);
     });
 

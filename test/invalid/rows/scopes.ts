@@ -1,4 +1,4 @@
-import { AclToken, ClusterPeering, ConsulEdition, DockerNetwork, ExportConsumer, IntentionAction, IntentionSource, Namespace, UpstreamTarget } from '../../../lib';
+import { AclToken, ClusterPeering, ConsulEdition, DockerNetwork, FailoverTarget, ServiceResolver, ExportConsumer, IntentionAction, IntentionSource, Namespace, UpstreamTarget } from '../../../lib';
 import { InvalidProgram } from '../corpus';
 import { cluster, dockerOnly, oneCluster, peered, withDataPlane } from '../programs';
 
@@ -384,5 +384,35 @@ export const SCOPES: InvalidProgram[] = [
     prop: 'proxy.remoteTcpKeepaliveProbes',
     value: 0,
     fix: 'e.g. 3',
+  },
+  {
+    name: 'failover: a resolver target that does not export the service to this side',
+    rule: 'resolver.target-not-exported',
+    build: (app) => {
+      const p = peered(app, { connect: false });
+      new ServiceResolver(p.stack, 'Resolver', { partition: p.dc1.defaultPartition, serviceName: 'billing', failover: [FailoverTarget.peer('dc2')] });
+    },
+    at: 'synth',
+    path: 'mesh/Resolver',
+    prop: 'FailoverTarget.peer(peerName)',
+    value: 'dc2',
+    fix: 'use connectTo(..., { failover }), which exports it',
+    also: ['does not export "billing" to "dc1" (this side)'],
+  },
+  {
+    name: 'failover: a resolver target that does not allow a caller it routes',
+    rule: 'resolver.target-not-allowed',
+    build: (app) => {
+      const p = peered(app, { connect: false });
+      p.dc2.defaultPartition.addExport('api', ExportConsumer.peer('dc1'));
+      new ServiceResolver(p.stack, 'Resolver', { partition: p.dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.peer('dc2')] });
+      p.web.addUpstream({ target: UpstreamTarget.service('api'), localBindPort: 9191 });
+    },
+    at: 'synth',
+    path: 'mesh/Resolver',
+    prop: 'FailoverTarget.peer(peerName)',
+    value: 'dc2',
+    fix: 'use connectTo(..., { failover }), which allows it',
+    also: ['allows "web" from "dc1"'],
   },
 ];
