@@ -131,7 +131,9 @@ export class ClusterPeering extends Construct implements IClusterPeering {
     return registered<IClusterPeering>(partition, KIND.PEERING).find((p) => p.peerNameIn(partition) === peerName);
   }
 
+  /** The partition that generates the peering token. */
   public readonly acceptor: IPartition;
+  /** The partition that establishes the peering with the token. */
   public readonly dialer: IPartition;
   /** The acceptor's local name for the dialer. */
   public readonly acceptorPeerName: string;

@@ -50,6 +50,7 @@ abstract class DockerNetworkBase extends Construct implements IDockerNetwork {
   public readonly networkName: string;
   public readonly subnet: string;
   public readonly gateway: string;
+  /** What containers put in `networks_advanced.name`: a reference to the network resource when this app owns it. */
   public abstract readonly attachmentName: string;
   private readonly cidr: Cidr;
   private readonly claims = new Map<string, IConstruct>();
@@ -175,6 +176,7 @@ export class DockerNetwork extends DockerNetworkBase {
 
   /** The `docker_network` L1. */
   public readonly resource: networkL1.Network;
+  /** A reference to the `docker_network` resource's name (so containers wait for the network). */
   public readonly attachmentName: string;
   protected readonly created = true;
 
