@@ -8,6 +8,7 @@ import type { IPartition } from '../partition';
 import type { IClusterPeering } from '../peering';
 import { lazyDependsOn } from '../private/deps';
 import { Namespace } from '../namespace';
+import { SamenessGroup } from './sameness-group';
 import { KIND, register, registered } from '../private/registry';
 import { describePartition, isEnterprise, namespaceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
 import { assertDnsLabel, assertNotBlank, assertPeerName, compareStrings, isUnresolved } from '../private/validate';
@@ -198,6 +199,12 @@ export class ExportedServices extends Construct {
       const created = p.isDefault ? undefined : p.node.defaultChild;
       if (created !== undefined && consumers.has(p.partitionName)) deps.push(created as unknown as ITerraformDependable);
     }
+    // Sameness groups it exports to are written before it (Consul's order for sameness groups).
+    const groups = new Set(this.exportedServices.flatMap((e) => e.consumers.filter((c) => c.kind === ExportConsumerKind.SAMENESS_GROUP).map((c) => c.name)));
+    for (const g of [...groups].sort(compareStrings)) {
+      const group = SamenessGroup.find(this.partition, g);
+      if (group) deps.push(group.resource);
+    }
     const names = new Set(this.exportedServices.map((e) => normalizeNamespace(e.namespace)));
     for (const ns of Namespace.of(this.partition)) {
       if (ns instanceof Namespace && names.has(ns.namespaceName)) deps.push(ns.resource);
@@ -231,6 +238,21 @@ export class ExportedServices extends Construct {
               `is not a peer of ${describePartition(this.partition)}, which exports "${e.serviceName}" to it ` +
               `(its peerings name ${peers.length > 0 ? peers.map((n) => `"${n}"`).join(', ') : 'no peer'})`,
             fix: 'use the name this partition gives the importer (peering.peerNameIn(partition)), and declare the peering with ClusterPeering (an existing one with ClusterPeering.fromPeerName)',
+          }),
+        );
+      }
+    }
+    // A sameness-group consumer must be a group declared in this partition.
+    for (const e of this.exportedServices) {
+      for (const c of e.consumers) {
+        if (c.kind !== ExportConsumerKind.SAMENESS_GROUP || isUnresolved(c.name) || SamenessGroup.find(this.partition, c.name)) continue;
+        const known = SamenessGroup.of(this.partition).map((g) => `"${g.groupName}"`);
+        messages.push(
+          ValidationError.message({
+            prop: 'ExportConsumer.samenessGroup(groupName)',
+            value: c.name,
+            problem: `is not a sameness group declared in ${describePartition(this.partition)} (export of "${e.serviceName}"; declared: ${known.length > 0 ? known.join(', ') : 'none'})`,
+            fix: 'declare it with new SamenessGroup(scope, id, { partition, groupName, members }) in the exporting partition',
           }),
         );
       }

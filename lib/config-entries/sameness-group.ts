@@ -3,7 +3,7 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ValidationError } from '../errors';
 import type { IPartition } from '../partition';
-import { ClusterPeering, IClusterPeering } from '../peering';
+import { ClusterPeering, IClusterPeering, PeeringAcceptor, PeeringDialer } from '../peering';
 import { renderedConfigEntry } from '../private/config-entry';
 import { lazyDependsOn } from '../private/deps';
 import { BY_NAME, KIND, register, registered, registeredWhere } from '../private/registry';
@@ -225,10 +225,10 @@ export class SamenessGroup extends Construct {
       if (isUnresolved(m.name)) continue;
       if (m.kind === SamenessGroupMemberKind.PEER) {
         const p = ClusterPeering.findByPeerName(this.partition, m.name);
-        if (p instanceof ClusterPeering) {
-          add(p.tokenResource);
-          add(p.peeringResource);
-        }
+        // This partition's own side of the peering (in its own cluster and stack).
+        if (p instanceof ClusterPeering) add(p.acceptor === this.partition ? p.tokenResource : p.peeringResource);
+        else if (p instanceof PeeringAcceptor) add(p.tokenResource);
+        else if (p instanceof PeeringDialer) add(p.peeringResource);
       } else {
         const p = this.partition.cluster.partitions.find((x) => x.partitionName === m.name);
         if (p && !p.isDefault && p !== this.partition) add(p.node.defaultChild as unknown as ITerraformDependable | undefined);

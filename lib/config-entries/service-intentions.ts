@@ -10,6 +10,7 @@ import { describePartition, isEnterprise, namespaceArg, namespaceResourceArg, no
 import { BY_NAME, KIND, nameKey, register, registered, registeredWhere } from '../private/registry';
 import { renderedAny } from '../private/rendered';
 import { assertDnsLabel, assertPeerName, compareStrings, isUnresolved } from '../private/validate';
+import { SamenessGroup } from './sameness-group';
 
 /** What an intention does with matching traffic. */
 export enum IntentionAction {
@@ -53,6 +54,17 @@ export class IntentionSource {
     return new IntentionSource(serviceName, undefined, namespace, partitionName);
   }
 
+  /**
+   * A service in every member of a sameness group (Enterprise): `Sources[].SamenessGroup`. The group must be
+   * declared in the destination's partition.
+   */
+  public static samenessGroupService(groupName: string, serviceName: string, namespace?: string): IntentionSource {
+    assertDnsLabel('groupName', groupName);
+    assertDnsLabel('serviceName', serviceName);
+    if (namespace !== undefined) assertDnsLabel('namespace', namespace);
+    return new IntentionSource(serviceName, undefined, namespace, undefined, groupName);
+  }
+
   private constructor(
     /** Source service name. */
     public readonly serviceName: string,
@@ -62,12 +74,15 @@ export class IntentionSource {
     public readonly namespace?: string,
     /** Source partition, for sources in another partition of the same cluster (Enterprise). */
     public readonly partitionName?: string,
+    /** Sameness group whose members the source lives in (Enterprise). */
+    public readonly samenessGroup?: string,
   ) {}
 
   /** @internal */
   public _key(): string {
     const partition = this.partitionName !== undefined ? `${this.partitionName}:` : '';
-    return `${this.peerName ?? ''}/${partition}${normalizeNamespace(this.namespace) ?? ''}/${this.serviceName}`;
+    const group = this.samenessGroup !== undefined ? `~${this.samenessGroup}:` : '';
+    return `${this.peerName ?? ''}/${group}${partition}${normalizeNamespace(this.namespace) ?? ''}/${this.serviceName}`;
   }
 }
 
@@ -138,12 +153,18 @@ export class ServiceIntentions extends Construct {
       sources: renderedAny(this, 'sources', () => this.renderSources()) as any,
       provider: props.partition.cluster.provider,
     });
-    // Source partitions this app creates exist before the entry names them.
+    // Source partitions this app creates, and source sameness groups, exist before the entry names them.
     lazyDependsOn(this.resource, () => {
-      const sources = new Set([...this.allSources().values()].map((r) => r.source.partitionName).filter((n) => n !== undefined));
-      return this.partition.cluster.partitions
+      const records = [...this.allSources().values()];
+      const sources = new Set(records.map((r) => r.source.partitionName).filter((n) => n !== undefined));
+      const partitions = this.partition.cluster.partitions
         .filter((p) => !p.isDefault && p !== this.partition && sources.has(p.partitionName) && p.node.defaultChild !== undefined)
         .map((p) => p.node.defaultChild as unknown as ITerraformDependable);
+      const groups = [...new Set(records.map((r) => r.source.samenessGroup).filter((g): g is string => g !== undefined))]
+        .sort(compareStrings)
+        .map((g) => SamenessGroup.find(this.partition, g)?.resource)
+        .filter((r): r is NonNullable<typeof r> => r !== undefined);
+      return [...partitions, ...groups];
     });
     register(props.partition, KIND.INTENTIONS, this);
     this.node.addValidation({ validate: () => this.validateIntentions() });
@@ -154,6 +175,14 @@ export class ServiceIntentions extends Construct {
    * same source throws.
    */
   public addSource(source: IntentionSource, action: IntentionAction, description?: string): void {
+    if (source.samenessGroup !== undefined && !isEnterprise(this.partition.cluster)) {
+      throw new ValidationError(this, {
+        prop: 'source',
+        value: source.serviceName,
+        problem: `names sameness group "${source.samenessGroup}", which needs Consul Enterprise on cluster "${this.partition.cluster.datacenter}"`,
+        fix: 'use IntentionSource.peerService() for each peer on Community Edition',
+      });
+    }
     if (source.partitionName !== undefined && !isEnterprise(this.partition.cluster)) {
       throw new ValidationError(this, {
         prop: 'source',
@@ -260,6 +289,16 @@ export class ServiceIntentions extends Construct {
           }),
         );
       }
+      if (source.samenessGroup !== undefined && !isUnresolved(source.samenessGroup) && !SamenessGroup.find(this.partition, source.samenessGroup)) {
+        messages.push(
+          ValidationError.message({
+            prop: 'IntentionSource.samenessGroupService(groupName)',
+            value: source.samenessGroup,
+            problem: `is not a sameness group declared in ${describePartition(this.partition)}, so the intention for "${this.destinationName}" allows nobody`,
+            fix: 'declare it with new SamenessGroup(scope, id, { partition, groupName, members }) in the destination\'s partition',
+          }),
+        );
+      }
       if (source.partitionName !== undefined && !isUnresolved(source.partitionName) && !partitions.includes(source.partitionName)) {
         messages.push(
           ValidationError.message({
@@ -281,6 +320,7 @@ export class ServiceIntentions extends Construct {
       name: source.serviceName,
       peer: source.peerName,
       partition: source.partitionName,
+      sameness_group: source.samenessGroup,
       namespace: namespaceArg(this.partition, source.namespace),
       action,
       description,
@@ -309,5 +349,6 @@ const calleeKey = (c: Connection): string => nameKey(c.callee.serviceName, c.cal
 function describe(source: IntentionSource): string {
   if (source.peerName) return `"${source.serviceName}" from peer "${source.peerName}"`;
   if (source.partitionName) return `"${source.serviceName}" from partition "${source.partitionName}"`;
+  if (source.samenessGroup) return `"${source.serviceName}" from sameness group "${source.samenessGroup}"`;
   return `"${source.serviceName}"`;
 }

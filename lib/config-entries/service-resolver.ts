@@ -11,7 +11,7 @@ import { renderedAny } from '../private/rendered';
 import { describePartition, isEnterprise, namespaceArg, namespaceResourceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
 import { assertDnsLabel, assertPeerName, compareStrings, isUnresolved } from '../private/validate';
 import { ExportConsumer } from './exported-services';
-import { SamenessGroup } from './sameness-group';
+import { SamenessGroup, SamenessGroupMemberKind } from './sameness-group';
 import { IntentionSource, ServiceIntentions } from './service-intentions';
 
 /** Which kind of place a {@link FailoverTarget} names. */
@@ -422,19 +422,25 @@ export class ServiceResolver extends Construct {
    * here that reaches the service through this resolver (an upstream of its name without a peer): otherwise the
    * failover lands on nothing, or is denied.
    */
-  private checkPeerTarget(t: FailoverTarget, peering: IClusterPeering): string[] {
+  private checkPeerTarget(t: FailoverTarget, peering: IClusterPeering, group?: string): string[] {
     const remote = peering.remoteOf(this.partition);
     if (remote === undefined) return [];
     const service = t.serviceName ?? this.serviceName;
     const remoteName = peering.peerNameIn(remote);
     const out: string[] = [];
     const where = `partition "${remote.partitionName}" of cluster "${remote.cluster.datacenter}"`;
-    if (!remote.isExportedTo(service, ExportConsumer.peer(remoteName), t.namespace)) {
+    const viaGroup = group !== undefined && SamenessGroup.find(remote, group) !== undefined;
+    const prop = group !== undefined ? 'SamenessGroupMember.peer(name)' : 'FailoverTarget.peer(peerName)';
+    const what = group !== undefined ? `is a member of sameness group "${group}", the failover target of "${this.serviceName}"` : `is a failover target of "${this.serviceName}"`;
+    const exported =
+      remote.isExportedTo(service, ExportConsumer.peer(remoteName), t.namespace) ||
+      (viaGroup && remote.isExportedTo(service, ExportConsumer.samenessGroup(group!), t.namespace));
+    if (!exported) {
       out.push(
         ValidationError.message({
-          prop: 'FailoverTarget.peer(peerName)',
+          prop,
           value: t.name,
-          problem: `is a failover target of "${this.serviceName}", but ${where} does not export "${service}" to "${remoteName}" (this side)`,
+          problem: `${what}, but ${where} does not export "${service}" to "${remoteName}" (this side)${group !== undefined ? ` or to the group` : ''}`,
           fix: `use connectTo(..., { failover }), which exports it, or add partition.addExport("${service}", ExportConsumer.peer("${remoteName}")) there`,
         }),
       );
@@ -445,13 +451,17 @@ export class ServiceResolver extends Construct {
         (u) => u.destinationName === this.serviceName && u.destinationPeer === undefined && u.destinationPartition === undefined && u.destinationNamespace === this.namespace,
       );
       if (!routed) continue;
-      const source = IntentionSource.peerService(remoteName, caller.serviceName, namespaceArg(this.partition, caller.namespace));
-      if (!entry || !entry.allows(source)) {
+      const namespace = namespaceArg(this.partition, caller.namespace);
+      const allowed =
+        entry !== undefined &&
+        (entry.allows(IntentionSource.peerService(remoteName, caller.serviceName, namespace)) ||
+          (viaGroup && entry.allows(IntentionSource.samenessGroupService(group!, caller.serviceName, namespace))));
+      if (!allowed) {
         out.push(
           ValidationError.message({
-            prop: 'FailoverTarget.peer(peerName)',
+            prop,
             value: t.name,
-            problem: `is a failover target of "${this.serviceName}", but no intention in ${where} allows "${caller.serviceName}" from "${remoteName}"`,
+            problem: `${what}, but no intention in ${where} allows "${caller.serviceName}" from "${remoteName}"${group !== undefined ? ' or from the group' : ''}`,
             fix: `use connectTo(..., { failover }), which allows it, or add an allowing IntentionSource.peerService("${remoteName}", "${caller.serviceName}") on "${service}" there`,
           }),
         );
@@ -554,7 +564,14 @@ export class ServiceResolver extends Construct {
           }
           break;
         case FailoverTargetKind.SAMENESS_GROUP:
-          if (!SamenessGroup.find(this.partition, t.name)) {
+          if (SamenessGroup.find(this.partition, t.name)) {
+            // Every member peer whose far side is in the app must export the service and allow the callers.
+            for (const member of SamenessGroup.find(this.partition, t.name)!.members) {
+              if (member.kind !== SamenessGroupMemberKind.PEER) continue;
+              const peering = ClusterPeering.findByPeerName(this.partition, member.name);
+              if (peering) messages.push(...this.checkPeerTarget(FailoverTarget.peer(member.name), peering, t.name));
+            }
+          } else {
             const known = SamenessGroup.of(this.partition).map((g) => `"${g.groupName}"`);
             push(
               'FailoverTarget.samenessGroup(groupName)',

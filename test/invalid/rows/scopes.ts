@@ -415,4 +415,43 @@ export const SCOPES: InvalidProgram[] = [
     fix: 'use connectTo(..., { failover }), which allows it',
     also: ['allows "web" from "dc1"'],
   },
+  // ---- Sameness groups ---------------------------------------------------------------------------------
+  {
+    name: 'exports: export to a sameness group the partition does not declare',
+    rule: 'export.sameness-group-undeclared',
+    build: (app) => {
+      const { dc1 } = oneCluster(app, ConsulEdition.ENTERPRISE);
+      dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.11.0.10', wanAddress: '10.10.0.11' });
+      dc1.defaultPartition.addExport('api', ExportConsumer.samenessGroup('products'));
+    },
+    at: 'synth',
+    path: `${DC1_DEFAULT}/ExportedServices`,
+    prop: 'ExportConsumer.samenessGroup(groupName)',
+    value: 'products',
+    fix: 'declare it with new SamenessGroup(scope, id, { partition, groupName, members }) in the exporting partition',
+  },
+  {
+    name: 'intentions: a source from a sameness group the partition does not declare',
+    rule: 'intention.source-sameness-group-undeclared',
+    build: (app) =>
+      oneCluster(app, ConsulEdition.ENTERPRISE)
+        .dc1.defaultPartition.addService('Api', { port: 8080 })
+        .addIntention(IntentionSource.samenessGroupService('products', 'web'), IntentionAction.ALLOW),
+    at: 'synth',
+    path: `${DC1_DEFAULT}/Api/Intentions`,
+    prop: 'IntentionSource.samenessGroupService(groupName)',
+    value: 'products',
+    fix: "declare it with new SamenessGroup(scope, id, { partition, groupName, members }) in the destination's partition",
+  },
+  {
+    name: 'intentions: a sameness-group source on Community Edition',
+    rule: 'intention.source-sameness-group-community',
+    build: (app) =>
+      oneCluster(app).dc1.defaultPartition.addService('Api', { port: 8080 }).addIntention(IntentionSource.samenessGroupService('products', 'web'), IntentionAction.ALLOW),
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Api/Intentions`,
+    prop: 'source',
+    value: 'web',
+    fix: 'use IntentionSource.peerService() for each peer on Community Edition',
+  },
 ];
