@@ -1,15 +1,16 @@
 /*
- * The examples built on the declarative mesh (ConsulMesh): `two-clusters-l3` (the default example's topology
- * on the L3, which must write the default example's JSON) and `three-clusters` (a triangle of peerings with
- * calls across all three clusters, on the Docker data plane with derived addresses).
+ * The examples built on the declarative mesh (ConsulMesh): `two-clusters` (the default example, which must
+ * write the same JSON as `two-clusters-l2`, the same topology written with the L2 constructs) and
+ * `three-clusters` (a triangle of peerings with calls across all three clusters, on the Docker data plane
+ * with derived addresses).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdktf';
 import { MeshAddressPlan } from '../lib';
-import { TwoClustersStack } from '../examples/two-clusters/stack';
-import { TwoClustersL3Stack } from '../examples/two-clusters-l3/stack';
+import { TwoClustersStack as TwoClustersL3Stack } from '../examples/two-clusters/stack';
+import { TwoClustersL2Stack as TwoClustersStack } from '../examples/two-clusters-l2/stack';
 import * as three from '../examples/three-clusters/stack';
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
@@ -50,7 +51,7 @@ function constructorLines(file: string): number {
   return lines.slice(start + 1, end).filter((l) => l.trim() !== '' && !l.trim().startsWith('//')).length;
 }
 
-describe('examples/two-clusters-l3', () => {
+describe('examples/two-clusters (on the L3) against examples/two-clusters-l2', () => {
   // Both under the default example's stack name, so backend path and stack metadata are the same too.
   const l2 = synthesize((app) => new TwoClustersStack(app, 'two-clusters'))['two-clusters'];
   const l3 = synthesize((app) => new TwoClustersL3Stack(app, 'two-clusters'))['two-clusters'];
@@ -80,11 +81,11 @@ describe('examples/two-clusters-l3', () => {
   });
 
   test('is at most 25 lines of user code, as its README says', () => {
-    const count = constructorLines(path.join(EXAMPLES, 'two-clusters-l3', 'stack.ts'));
+    const count = constructorLines(path.join(EXAMPLES, 'two-clusters', 'stack.ts'));
     expect(count).toBeLessThanOrEqual(25);
-    const readme = fs.readFileSync(path.join(EXAMPLES, 'two-clusters-l3', 'README.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(EXAMPLES, 'two-clusters', 'README.md'), 'utf8');
     expect(readme).toContain(`${count} lines of user code`);
-    expect(readme).toContain(`${constructorLines(path.join(EXAMPLES, 'two-clusters', 'stack.ts'))} lines`);
+    expect(readme).toContain(`${constructorLines(path.join(EXAMPLES, 'two-clusters-l2', 'stack.ts'))} lines`);
   });
 });
 

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { buildApp } from '../examples/two-clusters/stack';
+import { TwoClustersL2Stack } from '../examples/two-clusters-l2/stack';
 import {
   ClusterPeering,
   Connection,
@@ -140,9 +141,13 @@ function tmpDir(): string {
 }
 afterAll(() => tmpDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
+/**
+ * The default example's topology as its L2 version writes it (under the default example's stack name, so the
+ * node ids are the ones of a hand-written program; the default example itself is checked against the README).
+ */
 function defaultExample(): { app: App; stack: TerraformStack; dc1: ConsulCluster; dc2: ConsulCluster } {
-  const app = buildApp(tmpDir());
-  const stack = app.node.findChild('two-clusters') as TerraformStack;
+  const app = new App({ outdir: tmpDir() });
+  const stack = new TwoClustersL2Stack(app, 'two-clusters');
   return { app, stack, dc1: stack.node.findChild('Dc1') as ConsulCluster, dc2: stack.node.findChild('Dc2') as ConsulCluster };
 }
 

@@ -49,10 +49,8 @@ describe('SamenessGroup', () => {
         }),
         // the peerings and partitions it names exist first
         depends_on: [
-          'consul_peering_token.Dc3Dc1_Token_7DFCD98C',
           'consul_peering.Dc3Dc1_Peering_3B5D3F5B',
           'consul_admin_partition.Dc1_Partitions_ap1_A94B4877',
-          'consul_peering_token.Dc2Dc1_Token_9CBD2624',
           'consul_peering.Dc2Dc1_Peering_0430E1F6',
         ],
         provider: 'consul.dc1',
@@ -104,7 +102,7 @@ describe('SamenessGroup', () => {
       const dc2 = new ConsulCluster(stack, 'Dc2', { datacenter: 'dc2', address: '127.0.0.2:8500', edition: ConsulEdition.ENTERPRISE, manageMeshDefaults: false });
       new SamenessGroup(stack, 'Products', { partition: dc1.defaultPartition, includeLocal: true, members: [SamenessGroupMember.peer('dc2')] });
       new ClusterPeering(stack, 'Dc2Dc1', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
-      expect(entries(stack, true)[0].depends_on).toEqual(['consul_peering_token.Dc2Dc1_Token_9CBD2624', 'consul_peering.Dc2Dc1_Peering_0430E1F6']);
+      expect(entries(stack, true)[0].depends_on).toEqual(['consul_peering.Dc2Dc1_Peering_0430E1F6']);
     });
   });
 
