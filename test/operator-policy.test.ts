@@ -79,6 +79,22 @@ describe('ConsulCluster.operatorPolicyDocument', () => {
     });
   });
 
+  test('the other examples: the L2 default example and the local lab as the default one; three clusters; the sameness group', () => {
+    const defaultDocs = documentsOf('two-clusters');
+    expect(documentsOf('two-clusters-l2')).toEqual(defaultDocs);
+    expect(documentsOf('local-lab')).toEqual(defaultDocs);
+    const withService = (name: string) => ({
+      acl: 'write',
+      mesh: 'write',
+      peering: 'write',
+      ...readiness,
+      service: { ...readiness.service, [name]: { policy: 'write', intentions: 'write' } },
+    });
+    expect(documentsOf('three-clusters')).toEqual({ dc1: withService('ledger'), dc2: withService('api'), dc3: withService('payments') });
+    const group = { partition: { default: { acl: 'write', mesh: 'write', peering: 'write', namespace: { default: { service: { api: { policy: 'write', intentions: 'write' } } } } } } };
+    expect(documentsOf('sameness-group')).toEqual({ dc1: group, dc2: group });
+  });
+
   test('a cluster whose defaults are managed elsewhere and that declares nothing needs no rule; reading creates nothing', () => {
     const stack = emptyStack();
     const dc1 = new ConsulCluster(stack, 'Dc1', { datacenter: 'dc1', address: 'a:1', manageMeshDefaults: false, edition: ConsulEdition.COMMUNITY });

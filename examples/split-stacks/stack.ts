@@ -9,7 +9,10 @@ export class ClusterStack extends TerraformStack {
 
   public constructor(scope: Construct, id: string, index: number, serviceId: string, protocol?: ServiceProtocol) {
     super(scope, id);
-    new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+    // Terraform runs each stack in its own directory (cdktf.out/stacks/<id>), and the other stack reads this
+    // state through the same path: "../<id>/..." names one file from both, and stays relative, so the
+    // synthesized JSON is the same wherever the repository is checked out.
+    new LocalBackend(this, { path: `../${id}/terraform.${id}.tfstate` });
     const token = new TerraformVariable(this, `${id}_token`, {
       type: 'string',
       sensitive: true,
