@@ -1,14 +1,15 @@
 /**
  * The live tier: every example's stacks (and the fixtures that need more than the examples show) applied to
  * real Consul 1.14.0 servers by test/live (servers, gateway stand-ins and demo-app stand-ins in a private
- * network namespace), with the checks listed in its summary line. See README "How we verify".
+ * network namespace), with the checks listed in its summary line. Stacks of one app that reference each
+ * other are applied together, in the deployment order cdktf's manifest gives. See README "How we verify".
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { ConsulCluster, ConsulEdition } from '../../lib';
-import { ensureConsul, LIVE_SUMMARY, LiveConsul, LiveResult, runLive } from './consul-live';
+import { ensureConsul, LIVE_SUMMARY, LiveConsul, liveGroups, LiveResult, runLive, synthesizeForLive } from './consul-live';
 import { synthesizeExample } from './conformance';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
@@ -34,11 +35,11 @@ function expectAllPassed(label: string, r: LiveResult): void {
   }
   const m = LIVE_SUMMARY.exec(r.line);
   if (!m) throw new Error(`no summary line for ${label}:\n${r.stdout}`);
-  const n = m.slice(1).map((x) => Number(x));
-  const [, clusters, active, peerings, imports, importTotal, allowed, allowedTotal, denied, deniedTotal, registrations, bootstraps, converged, entries] = n;
+  const n = m.slice(1).map((x) => Number(x ?? 0));
+  const [, clusters, active, peerings, imports, importTotal, allowed, allowedTotal, legs, legTotal, denied, deniedTotal, registrations, bootstraps, converged, entries] = n;
   expect(m[1]).toBe(consul.version);
   expect(clusters).toBeGreaterThan(0);
-  expect([active, imports, allowed, denied, converged]).toEqual([peerings, importTotal, allowedTotal, deniedTotal, entries]);
+  expect([active, imports, allowed, legs, denied, converged]).toEqual([peerings, importTotal, allowedTotal, legTotal, deniedTotal, entries]);
   if (peerings > 0) {
     expect(importTotal).toBeGreaterThan(0);
     expect(allowedTotal).toBeGreaterThan(0);
@@ -60,25 +61,25 @@ describe('live Consul', () => {
   test.each(exampleDirs().map((d) => [path.basename(d), d]))(
     'example %s: every stack with a control plane applies, peers, imports, enforces its intentions and converges',
     (name, dir) => {
-      const example = synthesizeExample(dir, path.join(work, name));
+      const example = synthesizeForLive(dir, path.join(work, name));
+      const groups = liveGroups(example.stacks);
+      for (const s of example.stacks) {
+        if (!groups.some((g) => g.includes(s))) console.log(`consul live: no control plane in stack ${s.name} of example ${name} (nothing to apply)`);
+      }
       let applied = 0;
       const enterpriseSkips: string[] = [];
-      for (const stackFile of example.stackFiles) {
-        const stack = path.basename(path.dirname(stackFile));
-        const json = JSON.parse(fs.readFileSync(stackFile, 'utf8'));
-        if (!json.provider?.consul) {
-          console.log(`consul live: no control plane in stack ${stack} of example ${name} (nothing to apply)`);
-          continue;
-        }
-        const r = runLive(consul, stackFile);
+      for (const group of groups) {
+        // one stack, or stacks that reference each other: applied together, in deployment order
+        const stacks = group.map((s) => s.name).join(', ');
+        const r = runLive(consul, group.map((s) => s.file), 240, example.servicesFile);
         if (r.status === 3) {
           // A stack that needs Consul Enterprise (which cannot be built here): said plainly, never hidden.
           expect(r.line).toMatch(/^consul live: skipped, .*Enterprise/);
-          console.log(`${r.line}  [example ${name}, stack ${stack}]`);
-          enterpriseSkips.push(stack);
+          console.log(`${r.line}  [example ${name}, stack ${stacks}]`);
+          enterpriseSkips.push(stacks);
           continue;
         }
-        expectAllPassed(`example ${name}, stack ${stack}`, r);
+        expectAllPassed(`example ${name}, stack${group.length > 1 ? 's' : ''} ${stacks}`, r);
         applied++;
       }
       if (applied === 0 && enterpriseSkips.length > 0) {
@@ -129,5 +130,41 @@ describe('live Consul', () => {
     expect(r.line).toMatch(/calls allowed 0\/1 .*config entries converged 5\/7$/);
     expect(r.stdout).toMatch(/problem: consul_config_entry\.Dc1_ProxyDefaults_\w+ does not converge .*TransparentProxy/);
     expect(r.stdout).toMatch(/problem: web in dc1 calling api in dc2: not allowed/);
+  }, TEN_MINUTES);
+
+  test('fails, naming the failover leg, when the failover target does not allow the caller', () => {
+    const example = synthesizeForLive(path.join(EXAMPLES, 'failover'), path.join(work, 'failover-broken'));
+    const stackFile = example.stacks[0].file;
+    const json = JSON.parse(fs.readFileSync(stackFile, 'utf8'));
+    // dc3 no longer allows web from dc1: the call still goes to dc2, but its failover to dc3 would be refused
+    const intentions = json.resource.consul_config_entry_service_intentions;
+    const dc3 = Object.keys(intentions).filter((k) => intentions[k].provider === 'consul.dc3');
+    expect(dc3).toHaveLength(1);
+    delete intentions[dc3[0]];
+    fs.writeFileSync(stackFile, JSON.stringify(json));
+    const r = runLive(consul, stackFile, 240, example.servicesFile);
+    expect(r.status).toBe(1);
+    expect(r.line).toMatch(/calls allowed 1\/1 \(failover legs 0\/1\) and denied 2\/2, .*config entries converged 12\/12$/);
+    expect(r.stdout).toMatch(/problem: web in dc1 calling api through service-resolver api in dc1: failover leg 1 of 1, to api in dc3 \(peer "dc3"\): not allowed/);
+    console.log(r.stdout.split('\n').filter((l) => l.startsWith('consul live:') || l.startsWith('live: problem:')).join('\n'));
+  }, TEN_MINUTES);
+
+  test('refuses stacks whose remote state reads an output the earlier stack does not declare, naming it', () => {
+    const example = synthesizeForLive(path.join(EXAMPLES, 'split-stacks'), path.join(work, 'split-broken'));
+    expect(example.stacks.map((s) => s.name)).toEqual(['dc2', 'dc1']); // deployment order from cdktf's manifest
+    const dc2 = example.stacks[0].file;
+    const json = JSON.parse(fs.readFileSync(dc2, 'utf8'));
+    const outputs = Object.keys(json.output ?? {});
+    expect(outputs).toHaveLength(1);
+    delete json.output;
+    fs.writeFileSync(dc2, JSON.stringify(json));
+    const r = runLive(consul, example.stacks.map((s) => s.file), 240, example.servicesFile);
+    expect(r.status).toBe(2); // a setup error: nothing is started
+    expect(r.line).toBe('');
+    expect(r.stderr).toMatch(/^live: stack dc1: consul_peering\.Dc2Dc1_Peering_\w+ reads output "/m);
+    expect(r.stderr).toContain(
+      `reads output "${outputs[0]}" of stack dc2 through data.terraform_remote_state.cross-stack-reference-input-dc2, which stack dc2 does not declare (it declares no output)`,
+    );
+    console.log(r.stderr.trim());
   }, TEN_MINUTES);
 });

@@ -49,7 +49,8 @@ type registration struct {
 
 // appliedEntry is a config entry the applier wrote, kept for the convergence check at the end.
 type appliedEntry struct {
-	Address string
+	Address string // for messages (after the stack name when several stacks are applied)
+	Type    string // resource type: consul_config_entry or a typed consul_config_entry_*
 	Cluster *cluster
 	Kind    string
 	Name    string
@@ -69,13 +70,17 @@ func (a *applier) apply() error {
 			err = a.applyContainer(n)
 		case strings.HasPrefix(n.Type, "docker_"):
 			// networks, images: nothing to emulate for the control plane
+		case n.Type == registrationType:
+			err = a.registerExternal(n)
+		case n.Type == remoteStateType:
+			err = a.applyRemoteState(n)
 		default:
 			if !strings.HasPrefix(n.Type, "terraform_") {
 				err = fmt.Errorf("the live applier does not know %s", n.Type)
 			}
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %v", n.Address, err)
+			return fmt.Errorf("%s: %v", a.s.display(n.Address), err)
 		}
 	}
 	return nil
@@ -166,8 +171,8 @@ func (a *applier) applyConsul(n *node) error {
 		if _, _, err := c.ConfigEntries().Set(entry, writeOpts(b, n.Cluster)); err != nil {
 			return err
 		}
-		a.entries = append(a.entries, &appliedEntry{Address: n.Address, Cluster: n.Cluster, Kind: str(b, "kind"), Name: str(b, "name"), Body: b})
-	case "consul_config_entry_service_defaults", "consul_config_entry_service_intentions":
+		a.entries = append(a.entries, &appliedEntry{Address: a.s.display(n.Address), Type: n.Type, Cluster: n.Cluster, Kind: str(b, "kind"), Name: str(b, "name"), Body: b})
+	case "consul_config_entry_service_defaults", "consul_config_entry_service_intentions", "consul_config_entry_service_resolver":
 		impl := typedEntries[n.Type]
 		entry, err := impl.decode(b)
 		if err != nil {
@@ -176,7 +181,7 @@ func (a *applier) applyConsul(n *node) error {
 		if _, _, err := c.ConfigEntries().Set(entry, writeOpts(b, n.Cluster)); err != nil {
 			return err
 		}
-		a.entries = append(a.entries, &appliedEntry{Address: n.Address, Cluster: n.Cluster, Kind: entry.GetKind(), Name: entry.GetName(), Body: b})
+		a.entries = append(a.entries, &appliedEntry{Address: a.s.display(n.Address), Type: n.Type, Cluster: n.Cluster, Kind: entry.GetKind(), Name: entry.GetName(), Body: b})
 	case "consul_peering_token":
 		req := api.PeeringGenerateTokenRequest{PeerName: str(b, "peer_name"), Partition: writeOpts(b, n.Cluster).Partition,
 			ServerExternalAddresses: strList(b, "server_external_addresses")}
@@ -236,7 +241,7 @@ func (a *applier) stripForServer(n *node, b map[string]interface{}) error {
 	for _, k := range keys {
 		if _, ok := doc[k]; ok {
 			delete(doc, k)
-			a.rep.Notes = append(a.rep.Notes, fmt.Sprintf("stripped for Consul %s: %s config_json.%s (Consul 1.15+)", a.rep.Version, n.Address, k))
+			a.rep.Notes = append(a.rep.Notes, fmt.Sprintf("stripped for Consul %s: %s config_json.%s (Consul 1.15+)", a.rep.Version, a.s.display(n.Address), k))
 		}
 	}
 	out, _ := json.Marshal(doc)
@@ -539,7 +544,18 @@ func (a *applier) bootstrapEnvoy(n *node, b map[string]interface{}, p *pod, srv 
 		}
 		args = append(args, arg)
 	}
-	args = append(args, "-bootstrap")
+	if err := a.runBootstrap(args, dir); err != nil {
+		return err
+	}
+	if contains(cmd, "-register") {
+		a.regCount++
+	}
+	return nil
+}
+
+// runBootstrap runs `consul <args> -bootstrap` (HOME in dir) and checks that it printed an Envoy bootstrap.
+func (a *applier) runBootstrap(args []string, dir string) error {
+	args = append(append([]string(nil), args...), "-bootstrap")
 	ctx, cancel := context.WithTimeout(a.ctx, 30*time.Second)
 	defer cancel()
 	run := exec.CommandContext(ctx, a.consul, args...)
@@ -559,9 +575,6 @@ func (a *applier) bootstrapEnvoy(n *node, b map[string]interface{}, p *pod, srv 
 		}
 	}
 	a.rep.Bootstraps++
-	if contains(cmd, "-register") {
-		a.regCount++
-	}
 	return nil
 }
 

@@ -22,6 +22,7 @@ type report struct {
 	PeeringsActive, Peerings int
 	ImportsOK, Imports       int
 	AllowedOK, Allowed       int
+	LegsOK, Legs             int // failover targets after the first of a resolver-routed call
 	DeniedOK, Denied         int
 	Registrations            int
 	Bootstraps               int
@@ -36,12 +37,17 @@ func (r *report) problem(format string, args ...interface{}) {
 
 func (r *report) ok() bool {
 	return len(r.Problems) == 0 && r.PeeringsActive == r.Peerings && r.ImportsOK == r.Imports &&
-		r.AllowedOK == r.Allowed && r.DeniedOK == r.Denied && r.ConvergedOK == r.Converged
+		r.AllowedOK == r.Allowed && r.LegsOK == r.Legs && r.DeniedOK == r.Denied && r.ConvergedOK == r.Converged
 }
 
+// line is the summary; `(failover legs N/N)` appears only when some call resolves through failover targets.
 func (r *report) line() string {
-	return fmt.Sprintf("consul live: %s, %d clusters, peerings ACTIVE %d/%d, imports %d/%d, calls allowed %d/%d and denied %d/%d, registrations %d with own tokens, bootstraps %d, config entries converged %d/%d",
-		r.Version, r.Clusters, r.PeeringsActive, r.Peerings, r.ImportsOK, r.Imports, r.AllowedOK, r.Allowed,
+	legs := ""
+	if r.Legs > 0 {
+		legs = fmt.Sprintf(" (failover legs %d/%d)", r.LegsOK, r.Legs)
+	}
+	return fmt.Sprintf("consul live: %s, %d clusters, peerings ACTIVE %d/%d, imports %d/%d, calls allowed %d/%d%s and denied %d/%d, registrations %d with own tokens, bootstraps %d, config entries converged %d/%d",
+		r.Version, r.Clusters, r.PeeringsActive, r.Peerings, r.ImportsOK, r.Imports, r.AllowedOK, r.Allowed, legs,
 		r.DeniedOK, r.Denied, r.Registrations, r.Bootstraps, r.ConvergedOK, r.Converged)
 }
 
@@ -67,25 +73,23 @@ type peerLink struct {
 	To   *cluster
 }
 
-// peerLinks pairs every consul_peering (dialer) with the consul_peering_token (acceptor) it reads.
-func peerLinks(s *stack) ([]peerLink, error) {
+// peerLinks pairs every consul_peering (dialer) with the consul_peering_token (acceptor) it reads, in its
+// own stack or, through a remote state, in an earlier one.
+func peerLinks(stacks []*stack) ([]peerLink, error) {
 	var out []peerLink
-	for _, n := range s.Order {
-		if n.Type != "consul_peering" {
-			continue
-		}
-		var tok *node
-		for _, d := range n.Deps {
-			if s.Nodes[d].Type == "consul_peering_token" && strings.Contains(str(n.Body, "peering_token"), d+".") {
-				tok = s.Nodes[d]
+	for _, s := range stacks {
+		for _, n := range s.Order {
+			if n.Type != "consul_peering" {
+				continue
 			}
+			_, tok := tokenSource(s, str(n.Body, "peering_token"))
+			if tok == nil {
+				return nil, fmt.Errorf("%s reads its token from no consul_peering_token of the stacks applied", s.display(n.Address))
+			}
+			out = append(out,
+				peerLink{From: n.Cluster, Name: str(n.Body, "peer_name"), To: tok.Cluster},
+				peerLink{From: tok.Cluster, Name: str(tok.Body, "peer_name"), To: n.Cluster})
 		}
-		if tok == nil {
-			return nil, fmt.Errorf("%s reads its token from no consul_peering_token of this stack", n.Address)
-		}
-		out = append(out,
-			peerLink{From: n.Cluster, Name: str(n.Body, "peer_name"), To: tok.Cluster},
-			peerLink{From: tok.Cluster, Name: str(tok.Body, "peer_name"), To: n.Cluster})
 	}
 	return out, nil
 }
@@ -190,58 +194,94 @@ func (a *applier) checkImports(links []peerLink, within time.Duration) {
 	}
 	a.rep.Imports += len(want)
 	for _, w := range want {
-		importer := a.servers[w.link.To]
 		nameThere := reverseName(links, w.link)
-		registered, _, _ := a.servers[w.exporter].Client.Catalog().Service(w.service, "", nil)
-		deadline := time.Now().Add(within)
-		for {
-			var seen string
-			if len(registered) > 0 {
-				entries, _, err := importer.Client.Health().Service(w.service, "", false, &api.QueryOptions{Peer: nameThere})
-				if err == nil && len(entries) > 0 {
-					a.rep.ImportsOK++
-					break
-				}
-				seen = fmt.Sprintf("%d instances (%v)", len(entries), err)
-			} else {
-				svcs, _, err := importer.Client.Catalog().Services(&api.QueryOptions{Peer: nameThere})
-				if _, ok := svcs[w.service]; err == nil && ok {
-					a.rep.ImportsOK++
-					break
-				}
-				seen = fmt.Sprintf("services %v (%v)", svcs, err)
-			}
-			if time.Now().After(deadline) || a.ctx.Err() != nil {
-				a.rep.problem("%s does not see %s from peer %q after %s: %s", w.link.To.Datacenter, w.service, nameThere, within, seen)
-				break
-			}
-			time.Sleep(250 * time.Millisecond)
+		if ok, seen := a.waitImported(w.link.To, w.exporter, w.service, nameThere, within); ok {
+			a.rep.ImportsOK++
+		} else {
+			a.rep.problem("%s does not see %s from peer %q after %s: %s", w.link.To.Datacenter, w.service, nameThere, within, seen)
 		}
 	}
 }
 
-// checkCalls takes the declared calls from the registered sidecars' upstreams (what the callers will dial),
-// independently of the intentions rendered for them, and asks the destination's server through
-// /v1/agent/connect/authorize whether a connection from the caller's SPIFFE ID (in its own cluster's trust
-// domain) is allowed; then that an undeclared caller is denied. Consul 1.14's authorize matches intention
-// sources by name, namespace and partition only (agent/connect/authz.go AuthorizeIntentionTarget) and does
-// not read the source peer, so for calls across a peering the intention the server stores is also checked
-// to name the caller's cluster by the destination's local name for it (/v1/connect/intentions/match).
-func (a *applier) checkCalls(links []peerLink) {
-	type call struct {
-		from        *cluster
-		caller      string
-		to          *cluster
-		dest        string
-		peerThere   string // the destination cluster's local name for the caller's cluster ("" when local)
-		description string
+// waitImported waits until the importer sees the service from its peer `peer` (the exporter): its instances
+// (`/v1/health/service/<name>?peer=`) when the exporter has any registered, else its name in the peer's catalog.
+// It returns what it saw last when it gives up.
+func (a *applier) waitImported(importer, exporter *cluster, service, peer string, within time.Duration) (bool, string) {
+	srv := a.servers[importer]
+	registered, _, _ := a.servers[exporter].Client.Catalog().Service(service, "", nil)
+	deadline := time.Now().Add(within)
+	for {
+		var seen string
+		if len(registered) > 0 {
+			entries, _, err := srv.Client.Health().Service(service, "", false, &api.QueryOptions{Peer: peer})
+			if err == nil && len(entries) > 0 {
+				return true, ""
+			}
+			seen = fmt.Sprintf("%d instances (%v)", len(entries), err)
+		} else {
+			svcs, _, err := srv.Client.Catalog().Services(&api.QueryOptions{Peer: peer})
+			if _, ok := svcs[service]; err == nil && ok {
+				return true, ""
+			}
+			seen = fmt.Sprintf("services %v (%v)", svcs, err)
+		}
+		if time.Now().After(deadline) || a.ctx.Err() != nil {
+			return false, seen
+		}
+		time.Sleep(250 * time.Millisecond)
 	}
+}
+
+// callTarget is one place a call can land: a service in a cluster, local to the caller or across a peering.
+type callTarget struct {
+	to        *cluster
+	service   string
+	peer      string // the caller's cluster's name for the target's cluster ("" when local)
+	peerThere string // the target's cluster's name for the caller's cluster ("" when local)
+}
+
+func (t callTarget) describe() string {
+	if t.peer == "" {
+		return fmt.Sprintf("%s in %s", t.service, t.to.Datacenter)
+	}
+	return fmt.Sprintf("%s in %s (peer %q)", t.service, t.to.Datacenter, t.peer)
+}
+
+// call is one upstream of a registered sidecar: chain[0] is where it goes, the rest are its failover legs.
+type call struct {
+	from     *cluster
+	caller   string
+	dest     string // the upstream's destination name
+	token    string // the caller's token (what its sidecar reads the chain with)
+	resolver string // the service-resolver routing it ("" when none)
+	chain    []callTarget
+}
+
+// checkCalls takes the declared calls from the registered sidecars' upstreams (what the callers will dial),
+// independently of the intentions rendered for them, and checks each target a call can land on:
+//   - an upstream with destination_peer goes to that peer's cluster;
+//   - an upstream without one whose name has a service-resolver in the caller's cluster (written by the
+//     stacks) goes where the server's compiled discovery chain sends it (/v1/discovery-chain/<name>, read
+//     with the caller's token, as its sidecar's chain): the resolver's target, then its failover targets in
+//     order. A local primary target with no instance registered in the caller's cluster is passed over, as
+//     Consul fails over from a target without healthy instances; the first remaining target is the call,
+//     every later one a failover leg, which must pass the same checks;
+//   - any other upstream is a call within the caller's cluster.
+//
+// A target across a peering must be imported by the caller's cluster (`?peer=`, instances when the exporter
+// has them). Every target asks its cluster's server through /v1/agent/connect/authorize whether a connection
+// from the caller's SPIFFE ID (in its own cluster's trust domain) is allowed; then an undeclared caller must
+// be denied there. Consul 1.14's authorize matches intention sources by name, namespace and partition only
+// (agent/connect/authz.go AuthorizeIntentionTarget) and does not read the source peer, so for a target across
+// a peering the intention the server stores is also checked to name the caller's cluster by the target's
+// local name for it (/v1/connect/intentions/match).
+func (a *applier) checkCalls(links []peerLink) {
 	var calls []call
 	for _, r := range a.registered {
 		sc := obj(obj(r.def["connect"])["sidecar_service"])
 		for _, u := range list(obj(sc["proxy"]), "upstreams") {
 			m := obj(u)
-			c := call{from: r.srv.C, caller: str(r.def, "name"), to: r.srv.C, dest: str(m, "destination_name")}
+			c := call{from: r.srv.C, caller: str(r.def, "name"), dest: str(m, "destination_name"), token: r.token}
 			if p := str(m, "destination_peer"); p != "" {
 				l := findLink(links, r.srv.C, p)
 				if l == nil {
@@ -249,42 +289,172 @@ func (a *applier) checkCalls(links []peerLink) {
 					a.rep.problem("%s in %s has an upstream to peer %q, which no peering of this stack names", c.caller, r.srv.C.Datacenter, p)
 					continue
 				}
-				c.to, c.peerThere = l.To, reverseName(links, l)
+				c.chain = []callTarget{{to: l.To, service: c.dest, peer: p, peerThere: reverseName(links, l)}}
+			} else if e := a.resolverEntry(c.from, c.dest); e != nil {
+				c.resolver = fmt.Sprintf("service-resolver %s in %s", e.Name, c.from.Datacenter)
+				chain, err := a.resolverChain(c, links)
+				if err != nil {
+					a.rep.Allowed++
+					a.rep.problem("%s in %s calling %s through %s: %v", c.caller, c.from.Datacenter, c.dest, c.resolver, err)
+					continue
+				}
+				c.chain = chain
+			} else {
+				c.chain = []callTarget{{to: c.from, service: c.dest}}
 			}
-			c.description = fmt.Sprintf("%s in %s calling %s in %s", c.caller, c.from.Datacenter, c.dest, c.to.Datacenter)
 			calls = append(calls, c)
 		}
 	}
 	deniedDone := map[string]bool{}
 	for _, c := range calls {
 		a.rep.Allowed++
-		srv := a.servers[c.to]
-		token := a.serviceTokens[c.to.ref()+"/"+c.dest]
-		if token == "" {
-			token = srv.MgmtTok
-		}
-		ok, reason, err := authorize(srv, token, c.dest, a.spiffe(c.from, c.caller, ""))
-		switch {
-		case err != nil || !ok:
-			a.rep.problem("%s: not allowed (%s %v)", c.description, reason, err)
-		case c.peerThere != "" && !a.intentionStoredWithPeer(srv, c.dest, c.caller, c.peerThere):
-			a.rep.problem("%s: allowed, but the server's intention for %s has no source peer %q", c.description, c.caller, c.peerThere)
-		default:
+		first := c.chain[0]
+		if reason := a.checkTarget(c, first); reason != "" {
+			via := ""
+			if c.resolver != "" {
+				via = fmt.Sprintf(" (through %s, first target peer %q)", c.resolver, first.peer)
+				if first.peer == "" {
+					via = fmt.Sprintf(" (through %s, first target local)", c.resolver)
+				}
+			}
+			a.rep.problem("%s in %s calling %s in %s%s: %s", c.caller, c.from.Datacenter, first.service, first.to.Datacenter, via, reason)
+		} else {
 			a.rep.AllowedOK++
 		}
-		key := c.to.ref() + "/" + c.dest
-		if deniedDone[key] {
-			continue
+		for i, t := range c.chain[1:] {
+			a.rep.Legs++
+			if reason := a.checkTarget(c, t); reason != "" {
+				a.rep.problem("%s in %s calling %s through %s: failover leg %d of %d, to %s: %s", c.caller, c.from.Datacenter, c.dest, c.resolver, i+1, len(c.chain)-1, t.describe(), reason)
+				continue
+			}
+			a.rep.LegsOK++
 		}
-		deniedDone[key] = true
-		a.rep.Denied++
-		ok, reason, err = authorize(srv, token, c.dest, a.spiffe(c.from, "undeclared-caller", ""))
-		if err != nil || ok {
-			a.rep.problem("undeclared-caller in %s calling %s in %s: allowed (%s %v)", c.from.Datacenter, c.dest, c.to.Datacenter, reason, err)
-			continue
+		for _, t := range c.chain {
+			key := t.to.ref() + "/" + t.service
+			if deniedDone[key] {
+				continue
+			}
+			deniedDone[key] = true
+			a.rep.Denied++
+			srv := a.servers[t.to]
+			ok, reason, err := authorize(srv, a.tokenOf(t), t.service, a.spiffe(c.from, "undeclared-caller", ""))
+			if err != nil || ok {
+				a.rep.problem("undeclared-caller in %s calling %s in %s: allowed (%s %v)", c.from.Datacenter, t.service, t.to.Datacenter, reason, err)
+				continue
+			}
+			a.rep.DeniedOK++
 		}
-		a.rep.DeniedOK++
 	}
+}
+
+// tokenOf is the token the target service registered with (its own), or the management token.
+func (a *applier) tokenOf(t callTarget) string {
+	if token := a.serviceTokens[t.to.ref()+"/"+t.service]; token != "" {
+		return token
+	}
+	return a.servers[t.to].MgmtTok
+}
+
+// checkTarget returns why the caller cannot reach the target ("" when it can).
+func (a *applier) checkTarget(c call, t callTarget) string {
+	if t.peer != "" {
+		if ok, seen := a.waitImported(c.from, t.to, t.service, t.peer, 30*time.Second); !ok {
+			return fmt.Sprintf("not imported: %s does not see %s from peer %q (%s)", c.from.Datacenter, t.service, t.peer, seen)
+		}
+	}
+	srv := a.servers[t.to]
+	ok, reason, err := authorize(srv, a.tokenOf(t), t.service, a.spiffe(c.from, c.caller, ""))
+	switch {
+	case err != nil || !ok:
+		return fmt.Sprintf("not allowed (%s %v)", reason, err)
+	case t.peer != "" && !a.intentionStoredWithPeer(srv, t.service, c.caller, t.peerThere):
+		return fmt.Sprintf("allowed, but the server's intention for %s has no source peer %q", c.caller, t.peerThere)
+	}
+	return ""
+}
+
+// resolverEntry is the service-resolver the stacks wrote for a service in a cluster, if any.
+func (a *applier) resolverEntry(c *cluster, service string) *appliedEntry {
+	for _, e := range a.entries {
+		if e.Kind == api.ServiceResolver && e.Cluster == c && e.Name == service {
+			return e
+		}
+	}
+	return nil
+}
+
+// discoveryChain is the part of /v1/discovery-chain/<name> the call check follows (Consul 1.14's
+// structs.CompiledDiscoveryChain; the api module's DiscoveryTarget has no Peer, so it is read here).
+type discoveryChain struct {
+	Chain struct {
+		StartNode string
+		Nodes     map[string]struct {
+			Type     string
+			Resolver *struct {
+				Target   string
+				Failover *struct{ Targets []string }
+			}
+		}
+		Targets map[string]struct {
+			Service, Namespace, Partition, Datacenter, Peer string
+		}
+	}
+}
+
+// resolverChain reads the compiled discovery chain of the call's destination in the caller's cluster and
+// turns its resolver's target and failover targets into call targets.
+func (a *applier) resolverChain(c call, links []peerLink) ([]callTarget, error) {
+	srv := a.servers[c.from]
+	out, err := httpDo("GET", srv.HTTP, "/v1/discovery-chain/"+c.dest, c.token, nil)
+	if err != nil {
+		return nil, fmt.Errorf("reading its discovery chain with the caller's token: %v", err)
+	}
+	var dc discoveryChain
+	if err := json.Unmarshal(out, &dc); err != nil {
+		return nil, err
+	}
+	start, ok := dc.Chain.Nodes[dc.Chain.StartNode]
+	if !ok || start.Type != "resolver" || start.Resolver == nil {
+		return nil, fmt.Errorf("the compiled chain starts at a %s node %q: the call check follows resolver chains only", start.Type, dc.Chain.StartNode)
+	}
+	ids := []string{start.Resolver.Target}
+	if f := start.Resolver.Failover; f != nil {
+		ids = append(ids, f.Targets...)
+	}
+	var chain []callTarget
+	for i, id := range ids {
+		t, ok := dc.Chain.Targets[id]
+		if !ok {
+			return nil, fmt.Errorf("the compiled chain names target %q without defining it", id)
+		}
+		for _, v := range []string{t.Namespace, t.Partition} {
+			if v != "" && v != "default" {
+				return nil, fmt.Errorf("target %s is in namespace %q, partition %q: not checked (Enterprise)", id, t.Namespace, t.Partition)
+			}
+		}
+		switch {
+		case t.Peer != "":
+			l := findLink(links, c.from, t.Peer)
+			if l == nil {
+				return nil, fmt.Errorf("target %s names peer %q, which no peering of the stacks names in %s", id, t.Peer, c.from.Datacenter)
+			}
+			chain = append(chain, callTarget{to: l.To, service: t.Service, peer: t.Peer, peerThere: reverseName(links, l)})
+		case t.Datacenter != "" && t.Datacenter != c.from.Datacenter:
+			return nil, fmt.Errorf("target %s is in datacenter %s (WAN federation): not checked", id, t.Datacenter)
+		default:
+			if i == 0 {
+				if regs, _, err := srv.Client.Catalog().Service(t.Service, "", nil); err == nil && len(regs) == 0 {
+					a.rep.Notes = append(a.rep.Notes, fmt.Sprintf("%s in %s calling %s: %s has no instance of %s in %s, so Consul fails over to the next target", c.caller, c.from.Datacenter, c.dest, c.resolver, t.Service, c.from.Datacenter))
+					continue
+				}
+			}
+			chain = append(chain, callTarget{to: c.from, service: t.Service})
+		}
+	}
+	if len(chain) == 0 {
+		return nil, fmt.Errorf("no target to call: the chain's only target has no instance")
+	}
+	return chain, nil
 }
 
 func (a *applier) spiffe(c *cluster, service, namespace string) string {
@@ -339,7 +509,7 @@ func (a *applier) checkConvergence() {
 			a.rep.problem("%s: reading %s/%s back: %v", e.Address, e.Kind, e.Name, err)
 			continue
 		}
-		typ := e.Address[:strings.Index(e.Address, ".")]
+		typ := e.Type
 		if typ == "consul_config_entry" {
 			ok, diff, err := convergedConfigJSON(e.Kind, e.Name, str(e.Body, "namespace"), writeOpts(e.Body, e.Cluster).Partition, str(e.Body, "config_json"), got)
 			if err != nil || !ok {

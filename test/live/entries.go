@@ -20,6 +20,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"time"
 
 	consulapi "github.com/hashicorp/consul/api"
 )
@@ -89,6 +90,16 @@ var serviceDefaultsAttrs = []string{"name", "partition", "namespace", "meta", "p
 	"local_connect_timeout_ms", "local_request_timeout_ms", "max_inbound_connections"}
 
 var serviceIntentionsAttrs = []string{"name", "partition", "namespace", "meta", "sources"}
+
+// serviceResolverAttrs: every attribute of consul_config_entry_service_resolver but load_balancer.
+var serviceResolverAttrs = []string{"name", "partition", "namespace", "meta", "connect_timeout", "request_timeout", "subsets",
+	"default_subset", "redirect", "failover"}
+
+var (
+	resolverRedirectKeys = []string{"service", "service_subset", "namespace", "partition", "sameness_group", "datacenter", "peer"}
+	resolverFailoverKeys = []string{"subset_name", "service", "service_subset", "namespace", "sameness_group", "datacenters", "targets"}
+	resolverTargetKeys   = []string{"service", "service_subset", "namespace", "partition", "datacenter", "peer"}
+)
 
 var typedEntries = map[string]*typedEntry{
 	"consul_config_entry_service_defaults": {
@@ -195,6 +206,176 @@ var typedEntries = map[string]*typedEntry{
 	},
 }
 
+func init() {
+	typedEntries["consul_config_entry_service_resolver"] = &typedEntry{attrs: serviceResolverAttrs, decode: decodeServiceResolver, state: serviceResolverState}
+}
+
+// decodeServiceResolver is the provider's serviceResolver.Decode (resource_consul_config_entry_service_resolver.go
+// in v2.22.1): both timeouts go through time.ParseDuration, so an unset one ("") fails the apply as it fails
+// the provider; subsets and failover blocks become maps keyed by name and subset_name (Meta, Subsets and
+// Failover are never nil, so a left-out block is an empty map, which the client omits); a failover's
+// datacenters is an empty list when left out; redirect is set only from exactly one block. The conformance
+// checker (test/conformance/typedschema.go, serviceResolverToAPI) maps the same schema into the API's JSON
+// shape; it is a separate Go module, so the mapping is repeated here into the api struct the server gets.
+func decodeServiceResolver(b map[string]interface{}) (consulapi.ConfigEntry, error) {
+	const typ = "consul_config_entry_service_resolver"
+	if err := onlyAttrs(typ, b, serviceResolverAttrs); err != nil {
+		return nil, err
+	}
+	e := &consulapi.ServiceResolverConfigEntry{Kind: consulapi.ServiceResolver, Name: str(b, "name"),
+		Partition: str(b, "partition"), Namespace: str(b, "namespace"), Meta: map[string]string{},
+		DefaultSubset: str(b, "default_subset"), Subsets: map[string]consulapi.ServiceResolverSubset{},
+		Failover: map[string]consulapi.ServiceResolverFailover{}}
+	for k, v := range strMap(b["meta"]) {
+		e.Meta[k] = v
+	}
+	var err error
+	if e.ConnectTimeout, err = time.ParseDuration(str(b, "connect_timeout")); err != nil {
+		return nil, fmt.Errorf("connect_timeout: %v (the provider's Decode fails the same way)", err)
+	}
+	if e.RequestTimeout, err = time.ParseDuration(str(b, "request_timeout")); err != nil {
+		return nil, fmt.Errorf("request_timeout: %v (the provider's Decode fails the same way)", err)
+	}
+	for _, x := range list(b, "subsets") {
+		m := obj(x)
+		if err := onlyKeys(typ+".subsets", m, []string{"name", "filter", "only_passing"}); err != nil {
+			return nil, err
+		}
+		e.Subsets[str(m, "name")] = consulapi.ServiceResolverSubset{Filter: str(m, "filter"), OnlyPassing: m["only_passing"] == true}
+	}
+	if r := list(b, "redirect"); len(r) == 1 {
+		m := obj(r[0])
+		if err := onlyKeys(typ+".redirect", m, resolverRedirectKeys); err != nil {
+			return nil, err
+		}
+		e.Redirect = &consulapi.ServiceResolverRedirect{Service: str(m, "service"), ServiceSubset: str(m, "service_subset"),
+			Namespace: str(m, "namespace"), Partition: str(m, "partition"), SamenessGroup: str(m, "sameness_group"),
+			Datacenter: str(m, "datacenter"), Peer: str(m, "peer")}
+	}
+	for _, x := range list(b, "failover") {
+		m := obj(x)
+		if err := onlyKeys(typ+".failover", m, resolverFailoverKeys); err != nil {
+			return nil, err
+		}
+		f := consulapi.ServiceResolverFailover{Service: str(m, "service"), ServiceSubset: str(m, "service_subset"),
+			Namespace: str(m, "namespace"), SamenessGroup: str(m, "sameness_group"), Datacenters: []string{}}
+		f.Datacenters = append(f.Datacenters, strList(m, "datacenters")...)
+		for _, t := range list(m, "targets") {
+			tm := obj(t)
+			if err := onlyKeys(typ+".failover.targets", tm, resolverTargetKeys); err != nil {
+				return nil, err
+			}
+			f.Targets = append(f.Targets, consulapi.ServiceResolverFailoverTarget{Service: str(tm, "service"), ServiceSubset: str(tm, "service_subset"),
+				Namespace: str(tm, "namespace"), Partition: str(tm, "partition"), Datacenter: str(tm, "datacenter"), Peer: str(tm, "peer")})
+		}
+		e.Failover[str(m, "subset_name")] = f
+	}
+	return e, nil
+}
+
+// serviceResolverState is the provider's serviceResolver.Write: durations as time.Duration.String() ("0s"
+// for none), one subsets element per map key, failover elements with every attribute (datacenters only when
+// not empty) and every target attribute; redirect and load_balancer are written only when the server has
+// them, otherwise the state keeps what was planned (keptFromPlan).
+func serviceResolverState(ce consulapi.ConfigEntry) map[string]interface{} {
+	sr := ce.(*consulapi.ServiceResolverConfigEntry)
+	var subsets []interface{}
+	for name, sub := range sr.Subsets {
+		subsets = append(subsets, map[string]interface{}{"name": name, "filter": sub.Filter, "only_passing": sub.OnlyPassing})
+	}
+	var redirect interface{} = keptFromPlan{}
+	if r := sr.Redirect; r != nil {
+		redirect = []interface{}{map[string]interface{}{"service": r.Service, "service_subset": r.ServiceSubset, "namespace": r.Namespace,
+			"partition": r.Partition, "sameness_group": r.SamenessGroup, "datacenter": r.Datacenter, "peer": r.Peer}}
+	}
+	var failover []interface{}
+	for name, f := range sr.Failover {
+		var targets []interface{}
+		for _, t := range f.Targets {
+			targets = append(targets, map[string]interface{}{"service": t.Service, "service_subset": t.ServiceSubset, "namespace": t.Namespace,
+				"partition": t.Partition, "datacenter": t.Datacenter, "peer": t.Peer})
+		}
+		m := map[string]interface{}{"subset_name": name, "service": f.Service, "service_subset": f.ServiceSubset, "namespace": f.Namespace,
+			"sameness_group": f.SamenessGroup, "targets": targets}
+		if len(f.Datacenters) > 0 {
+			dcs := []interface{}{}
+			for _, dc := range f.Datacenters {
+				dcs = append(dcs, dc)
+			}
+			m["datacenters"] = dcs
+		}
+		failover = append(failover, m)
+	}
+	return map[string]interface{}{"name": sr.Name, "partition": sr.Partition, "namespace": sr.Namespace, "meta": anyMap(sr.Meta),
+		"connect_timeout": sr.ConnectTimeout.String(), "request_timeout": sr.RequestTimeout.String(),
+		"subsets": subsets, "default_subset": sr.DefaultSubset, "redirect": redirect, "failover": failover}
+}
+
+// keptFromPlan stands for an attribute the provider's Write leaves alone (it sets it only when the server
+// has one), so after apply the state holds what was planned: no difference.
+type keptFromPlan struct{}
+
+// setElementKey: set blocks whose elements the legacy SDK matches by a hash over every attribute of the
+// element, an attribute left out of the configuration counting as its zero value (the config reader fills
+// every attribute of an element it reads). Elements are compared as multisets of these keys, whatever
+// order the configuration and the server's maps give them. failover uses the provider's own hash function
+// (resourceConsulConfigEntryServiceResolverFailoverSetHash: subset_name, service, service_subset, namespace,
+// sameness_group, the datacenters, and every attribute of every target, in order); the key also keeps the
+// datacenters' order, which the SDK then compares as a list inside the element.
+var setElementKey = map[string]func(m map[string]interface{}) string{
+	"consul_config_entry_service_resolver/failover": func(m map[string]interface{}) string {
+		var targets [][]string
+		for _, t := range list(m, "targets") {
+			tm := obj(t)
+			var row []string
+			for _, k := range resolverTargetKeys {
+				row = append(row, str(tm, k))
+			}
+			targets = append(targets, row)
+		}
+		return compact([]interface{}{str(m, "subset_name"), str(m, "service"), str(m, "service_subset"), str(m, "namespace"),
+			str(m, "sameness_group"), strList(m, "datacenters"), targets})
+	},
+	"consul_config_entry_service_resolver/subsets": func(m map[string]interface{}) string {
+		return compact([]interface{}{str(m, "name"), str(m, "filter"), m["only_passing"] == true})
+	},
+	"consul_config_entry_service_resolver/redirect": func(m map[string]interface{}) string {
+		var row []string
+		for _, k := range resolverRedirectKeys {
+			row = append(row, str(m, k))
+		}
+		return compact(row)
+	},
+}
+
+func diffSetByKey(path string, key func(map[string]interface{}) string, config, state []interface{}) []string {
+	keys := func(l []interface{}) []string {
+		var out []string
+		for _, e := range l {
+			out = append(out, key(obj(e)))
+		}
+		sort.Strings(out)
+		return out
+	}
+	if fmt.Sprint(keys(config)) == fmt.Sprint(keys(state)) {
+		return nil
+	}
+	return []string{fmt.Sprintf("%s: configured %s, the provider stores %s", path, compact(config), compact(state))}
+}
+
+func onlyKeys(what string, m map[string]interface{}, allowed []string) error {
+	ok := map[string]bool{}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	for _, k := range sortedKeysOf(m) {
+		if !ok[k] {
+			return fmt.Errorf("the live applier does not map %s.%s (covered: %s)", what, k, strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
+
 // schemaDefaults are the provider schema's Default values: an attribute left out of the configuration
 // plans as its default, not as empty.
 var schemaDefaults = map[string]interface{}{
@@ -240,6 +421,14 @@ func convergedTyped(typ string, ours map[string]interface{}, server consulapi.Co
 }
 
 func diffValue(typ, path, schemaPath string, config, state interface{}, inSetElement bool) []string {
+	if _, kept := state.(keptFromPlan); kept {
+		return nil
+	}
+	if key := setElementKey[typ+"/"+schemaPath]; key != nil {
+		cl, _ := config.([]interface{})
+		sl, _ := state.([]interface{})
+		return diffSetByKey(path, key, cl, sl)
+	}
 	cl, cIsList := config.([]interface{})
 	sl, sIsList := state.([]interface{})
 	if cIsList || sIsList {

@@ -1,8 +1,14 @@
-// Command consul-live applies one synthesized cdktf stack to live Consul servers and checks the result
+// Command consul-live applies synthesized cdktf stacks to live Consul servers and checks the result
 // (the live tier; see README "How we verify").
 //
-//	consul-live -consul /path/to/consul -stack cdktf.out/stacks/<name>/cdk.tf.json [-timeout 240s] [-keep]
+//	consul-live -consul /path/to/consul -stack cdktf.out/stacks/<name>/cdk.tf.json [-stack ...] [-services FILE] [-timeout 240s] [-keep]
 //	consul-live -pods -consul /path/to/consul -stack lab/cdk.tf.json -stack mesh/cdk.tf.json
+//
+// The first form applies the stacks of one app in the order given (their deployment order): they share one
+// server per datacenter, whichever stack's provider names it; each stack's outputs are evaluated once it is
+// applied and answer a later stack's terraform_remote_state (remote.go); the checks then run over all of
+// them. -services hands over the service definitions of an app that leaves its data plane to the operator
+// (dataplane.go).
 //
 // The second form is the pod runner (pods.go): it deploys the stacks in order, emulating their Docker
 // resources with bridges and network namespaces and running the data plane's agents for real, and prints
@@ -44,14 +50,15 @@ func (l *stackList) Set(v string) error { *l = append(*l, v); return nil }
 func main() {
 	consulBin := flag.String("consul", "", "path to the consul binary (v1.14.0)")
 	var stacks stackList
-	flag.Var(&stacks, "stack", "path to a synthesized cdk.tf.json (with -pods: repeat it, in deployment order)")
+	flag.Var(&stacks, "stack", "path to a synthesized cdk.tf.json; repeat it for the stacks of one app, in deployment order")
+	services := flag.String("services", "", "the service definitions an app leaves to its operator's data plane, with their tokens' expressions (dataplane.go)")
 	pods := flag.Bool("pods", false, "pod runner: emulate the stacks' Docker resources and run the data plane's agents for real")
 	timeout := flag.Duration("timeout", 240*time.Second, "hard limit for the whole run")
 	keep := flag.Bool("keep", false, "keep the scratch directory (server logs) after the run")
 	hold := flag.Bool("hold", false, "after the checks, keep everything running until interrupted (to look at the servers with nsenter)")
 	flag.Parse()
-	if *consulBin == "" || len(stacks) == 0 || (!*pods && len(stacks) > 1) {
-		fmt.Fprintln(os.Stderr, "usage: consul-live -consul BIN -stack cdk.tf.json [-timeout 240s] [-keep]\n       consul-live -pods -consul BIN -stack first/cdk.tf.json [-stack next/cdk.tf.json ...]")
+	if *consulBin == "" || len(stacks) == 0 || (*pods && *services != "") {
+		fmt.Fprintln(os.Stderr, "usage: consul-live -consul BIN -stack first/cdk.tf.json [-stack next/cdk.tf.json ...] [-services services.json] [-timeout 240s] [-keep]\n       consul-live -pods -consul BIN -stack first/cdk.tf.json [-stack next/cdk.tf.json ...]")
 		os.Exit(2)
 	}
 	if os.Getenv(netnsEnv) != "1" {
@@ -65,7 +72,7 @@ func main() {
 	if *pods {
 		os.Exit(runPods(ctx, *consulBin, stacks, *keep))
 	}
-	os.Exit(run(ctx, *consulBin, stacks[0], *keep, *hold))
+	os.Exit(run(ctx, *consulBin, stacks, *services, *keep, *hold))
 }
 
 // reexecInNetns runs this command again in a new network namespace and waits for it, killing it (and so,
@@ -104,46 +111,96 @@ func reexecInNetns(timeout time.Duration) int {
 
 var ipOnly = regexp.MustCompile(`^[0-9.]+$`)
 
-func run(ctx context.Context, consulBin, stackFile string, keep, hold bool) int {
+func run(ctx context.Context, consulBin string, stackFiles []string, servicesFile string, keep, hold bool) int {
 	rep := &report{}
 	fail := func(format string, args ...interface{}) int {
 		fmt.Fprintf(os.Stderr, "live: "+format+"\n", args...)
 		return 2
 	}
-	s, err := loadStack(stackFile)
-	if err != nil {
-		return fail("%v", err)
+	// Stacks in deployment order, sharing one cluster (one server) per datacenter.
+	dcs := map[string]*cluster{}
+	var stacks []*stack
+	var clusters []*cluster
+	for _, f := range stackFiles {
+		s, err := loadStack(f, dcs)
+		if err != nil {
+			return fail("%v", err)
+		}
+		for _, o := range stacks {
+			if o.Name == s.Name {
+				return fail("two stacks named %s (%s, %s)", s.Name, o.File, s.File)
+			}
+		}
+		if len(stackFiles) > 1 {
+			s.Prefix = s.Name + ":"
+		}
+		stacks = append(stacks, s)
+		rep.Notes = append(rep.Notes, s.Notes...)
+		for _, c := range s.Clusters {
+			if !containsCluster(clusters, c) {
+				clusters = append(clusters, c)
+			}
+		}
 	}
-	if len(s.Clusters) == 0 {
+	if len(clusters) == 0 {
 		fmt.Println("consul live: no consul provider in this stack, nothing to apply")
 		return 0
 	}
-	if why := enterpriseOnly(s); why != "" {
-		fmt.Printf("consul live: skipped, %s: Consul 1.14 Community cannot run it (admin partitions and namespaces are Enterprise)\n", why)
-		return 3
+	for _, s := range stacks {
+		if why := enterpriseOnly(s); why != "" {
+			if len(stacks) > 1 {
+				why = "stack " + s.Name + ": " + why
+			}
+			fmt.Printf("consul live: skipped, %s: Consul 1.14 Community cannot run it (admin partitions, namespaces and sameness groups are Enterprise)\n", why)
+			return 3
+		}
+	}
+	linkProblems, err := linkRemoteStates(stacks)
+	if err != nil {
+		return fail("%v", err)
+	}
+	for _, p := range linkProblems {
+		rep.problem("%s", p)
+	}
+	rep.Notes = append(rep.Notes, remoteStateSummary(stacks)...)
+	external, err := loadServicesFile(servicesFile)
+	if err != nil {
+		return fail("%v", err)
 	}
 	if rep.Version, err = consulVersion(consulBin); err != nil {
 		return fail("%v", err)
 	}
-	rep.Clusters = len(s.Clusters)
+	rep.Clusters = len(clusters)
 
-	pods, podOf, notes, err := discoverPods(s)
-	if err != nil {
-		return fail("%v", err)
+	podsOf := map[*stack]map[string]*pod{}
+	podOfOf := map[*stack]map[string]*pod{}
+	for _, s := range stacks {
+		pods, podOf, notes, err := discoverPods(s)
+		if err != nil {
+			return fail("%v", err)
+		}
+		rep.Notes = append(rep.Notes, notes...)
+		notes, err = addRegistrations(s, external, pods)
+		if err != nil {
+			return fail("%v", err)
+		}
+		rep.Notes = append(rep.Notes, notes...)
+		podsOf[s], podOfOf[s] = pods, podOf
 	}
-	rep.Notes = append(rep.Notes, notes...)
 
 	// Loopback inside the namespace, with every gateway address on it.
 	var ips []string
 	seen := map[string]bool{}
-	for _, p := range pods {
-		for _, a := range p.Addresses {
-			host, _, err := net.SplitHostPort(a)
-			if err != nil || !ipOnly.MatchString(host) || strings.HasPrefix(host, "127.") || seen[host] {
-				continue
+	for _, s := range stacks {
+		for _, p := range podsOf[s] {
+			for _, a := range p.Addresses {
+				host, _, err := net.SplitHostPort(a)
+				if err != nil || !ipOnly.MatchString(host) || strings.HasPrefix(host, "127.") || seen[host] {
+					continue
+				}
+				seen[host] = true
+				ips = append(ips, host)
 			}
-			seen[host] = true
-			ips = append(ips, host)
 		}
 	}
 	sort.Strings(ips)
@@ -187,9 +244,9 @@ func run(ctx context.Context, consulBin, stackFile string, keep, hold bool) int 
 		srv *server
 		err error
 	}
-	results := make([]started, len(s.Clusters))
+	results := make([]started, len(clusters))
 	var wg sync.WaitGroup
-	for i, c := range s.Clusters {
+	for i, c := range clusters {
 		addr := httpAddress(c, i, taken)
 		taken[addr] = true
 		wg.Add(1)
@@ -202,7 +259,7 @@ func run(ctx context.Context, consulBin, stackFile string, keep, hold bool) int 
 	wg.Wait()
 	for i, r := range results {
 		if r.srv != nil {
-			servers[s.Clusters[i]] = r.srv
+			servers[clusters[i]] = r.srv
 		}
 	}
 	for _, r := range results {
@@ -212,46 +269,50 @@ func run(ctx context.Context, consulBin, stackFile string, keep, hold bool) int 
 	}
 	rep.Notes = append(rep.Notes, fmt.Sprintf("%d servers ready in %.1fs", len(servers), time.Since(serversStart).Seconds()))
 
-	keys := make([]string, 0, len(pods))
-	for k := range pods {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		p := pods[k]
-		if !p.Gateway || len(p.Addresses) == 0 {
-			continue
+	for _, s := range stacks {
+		pods := podsOf[s]
+		for _, k := range sortedPodKeys(pods) {
+			p := pods[k]
+			if !p.Gateway || len(p.Addresses) == 0 {
+				continue
+			}
+			g, err := startGatewayStandIn(p.Cluster.Datacenter+"/"+p.NodeName, servers[p.Cluster], p.Addresses, 0)
+			if err != nil {
+				return fail("%v", err)
+			}
+			gateways = append(gateways, g)
 		}
-		g, err := startGatewayStandIn(p.Cluster.Datacenter+"/"+p.NodeName, servers[p.Cluster], p.Addresses, 0)
-		if err != nil {
-			return fail("%v", err)
-		}
-		gateways = append(gateways, g)
 	}
 
-	vars := map[string]string{}
-	for name := range s.Variables {
-		vars[name] = mgmt // every variable of our stacks is an operator token; the lab's is the management token
-	}
-	for _, c := range s.Clusters {
-		if c.TokenExpr != "" && !strings.HasPrefix(c.TokenExpr, "${var.") {
-			return fail("provider %s: the live tier supplies operator tokens through variables only (token is %q)", c.ref(), c.TokenExpr)
+	a := &applier{ctx: ctx, servers: servers, consul: consulBin, root: root, apps: apps, rep: rep, serviceTokens: map[string]string{}}
+	for _, s := range stacks {
+		vars := map[string]string{}
+		for name := range s.Variables {
+			vars[name] = mgmt // every variable of our stacks is an operator token; the lab's is the management token
 		}
-	}
-	a := &applier{ctx: ctx, s: s, r: &resolver{s: s, vars: vars}, servers: servers, consul: consulBin, root: root,
-		apps: apps, rep: rep, pods: pods, podOf: podOf, serviceTokens: map[string]string{}}
-	applyStart := time.Now()
-	if err := a.apply(); err != nil {
-		rep.problem("apply: %v", err)
+		a.s, a.r, a.pods, a.podOf = s, &resolver{s: s, vars: vars}, podsOf[s], podOfOf[s]
+		applyStart := time.Now()
+		err := a.apply()
+		if err == nil {
+			err = a.evaluateOutputs()
+		}
+		what := fmt.Sprintf("applied %d nodes", len(s.Order))
+		if len(stacks) > 1 {
+			what += " of stack " + s.Name
+		}
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%s in %.1fs", what, time.Since(applyStart).Seconds()))
+		if err != nil {
+			rep.problem("apply: %v", err)
+			break
+		}
 	}
 	rep.Registrations = a.regCount
-	rep.Notes = append(rep.Notes, fmt.Sprintf("applied %d nodes in %.1fs", len(s.Order), time.Since(applyStart).Seconds()))
 
-	links, err := peerLinks(s)
+	links, err := peerLinks(stacks)
 	if err != nil {
 		rep.problem("%v", err)
 	}
-	if len(rep.Problems) == 0 {
+	if len(rep.Problems) == len(linkProblems) {
 		a.checkPeerings(links, 60*time.Second)
 		a.checkImports(links, 60*time.Second)
 		a.checkCalls(links)
@@ -262,7 +323,7 @@ func run(ctx context.Context, consulBin, stackFile string, keep, hold bool) int 
 	fmt.Println(rep.line())
 	rep.printDetails(gateways)
 	if hold {
-		for _, c := range s.Clusters {
+		for _, c := range clusters {
 			fmt.Printf("live: hold: %s HTTP %s (nsenter --net=/proc/%d/ns/net ...)\n", c.Datacenter, servers[c].HTTP, os.Getpid())
 		}
 		tokenFile := filepath.Join(root, "management.token")
@@ -271,8 +332,10 @@ func run(ctx context.Context, consulBin, stackFile string, keep, hold bool) int 
 		<-ctx.Done()
 	}
 	if !rep.ok() {
-		for _, srv := range servers {
-			fmt.Fprintf(os.Stderr, "--- %s server log (last 30 lines) ---\n%s\n", srv.C.Datacenter, tail(srv.LogFile, 30))
+		for _, c := range clusters {
+			if srv := servers[c]; srv != nil {
+				fmt.Fprintf(os.Stderr, "--- %s server log (last 30 lines) ---\n%s\n", srv.C.Datacenter, tail(srv.LogFile, 30))
+			}
 		}
 		return 1
 	}
@@ -319,7 +382,11 @@ func consulVersion(bin string) (string, error) {
 	return strings.TrimPrefix(fields[1], "v"), nil
 }
 
-// enterpriseOnly names the first thing in the stack that needs Consul Enterprise, or returns "".
+// enterpriseOnly names the first thing in the stack that needs Consul Enterprise, or returns "": admin
+// partitions and namespaces, a partition or namespace other than default, sameness groups (the
+// `sameness-group` entry, a `sameness_group` attribute anywhere in a resource); then an explicit partition
+// or namespace even when "default", which the provider sends as a query parameter that a Community server
+// refuses ("Partitions are a Consul Enterprise feature"): the library writes it on Enterprise clusters only.
 func enterpriseOnly(s *stack) string {
 	for _, c := range s.Clusters {
 		if c.Partition != "" && c.Partition != "default" {
@@ -339,8 +406,46 @@ func enterpriseOnly(s *stack) string {
 				return fmt.Sprintf("%s has %s %q", n.Address, k, v)
 			}
 		}
+		if n.Type == "consul_config_entry" && str(n.Body, "kind") == "sameness-group" {
+			return fmt.Sprintf("%s is a sameness-group entry", n.Address)
+		}
+		if hasKey(n.Body, "sameness_group") {
+			return fmt.Sprintf("%s names a sameness group", n.Address)
+		}
+	}
+	for _, n := range s.Order {
+		if !strings.HasPrefix(n.Type, "consul_") {
+			continue
+		}
+		for _, k := range []string{"partition", "namespace"} {
+			if v, ok := n.Body[k].(string); ok && v != "" {
+				return fmt.Sprintf("%s sets %s %q, a parameter a Community server refuses", n.Address, k, v)
+			}
+		}
 	}
 	return ""
+}
+
+// hasKey reports whether a non-empty value is set for key anywhere in v.
+func hasKey(v interface{}, key string) bool {
+	switch t := v.(type) {
+	case map[string]interface{}:
+		for k, e := range t {
+			if k == key && !isEmpty(e) {
+				return true
+			}
+			if hasKey(e, key) {
+				return true
+			}
+		}
+	case []interface{}:
+		for _, e := range t {
+			if hasKey(e, key) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func uuid() string {

@@ -17,7 +17,7 @@ func runPods(ctx context.Context, consulBin string, files []string, keep bool) i
 	}
 	var stacks []*stack
 	for _, f := range files {
-		s, err := loadStack(f)
+		s, err := loadStack(f, nil)
 		if err != nil {
 			return fail("%v", err)
 		}
@@ -115,7 +115,7 @@ func runPods(ctx context.Context, consulBin string, files []string, keep bool) i
 		}
 		if a != nil {
 			last = a
-			l, err := peerLinks(s)
+			l, err := peerLinks([]*stack{s})
 			if err != nil {
 				rep.problem("%v", err)
 			}

@@ -8,12 +8,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 )
 
-// cluster is one `consul` provider block: one server is started for each.
+// cluster is one Consul datacenter, named by `consul` provider blocks: one server is started for each.
+// Stacks applied together share it: every provider block of any stack that names its datacenter refers to
+// the same cluster (and so the same server), whatever its alias.
 type cluster struct {
 	Alias      string // provider alias ("" for the default provider)
 	Datacenter string
@@ -39,19 +42,39 @@ type node struct {
 	Deps    []string               // addresses this node depends on (sorted, unique)
 	Cluster *cluster               // for consul_* nodes: the provider's cluster
 	// Attrs are the attributes this node produced once applied (id, accessor_id, secret_id, name,
-	// peering_token...), read by interpolation in later nodes.
+	// peering_token, outputs.<name> of a remote state...), read by interpolation in later nodes.
 	Attrs map[string]string
+	// Remote is, for a data.terraform_remote_state, the earlier stack whose state it reads (remote.go).
+	Remote *stack
 }
 
 type stack struct {
 	File      string
+	Name      string // the cdktf stack name: the directory cdk.tf.json is in (cdktf.out/stacks/<name>)
+	Dir       string // absolute; the stack's working directory, where Terraform resolves relative paths
 	Clusters  []*cluster
 	Variables map[string]map[string]interface{}
 	Nodes     map[string]*node
 	Order     []*node // dependency order, ties broken by address (deterministic)
+	// Backend is the `terraform.backend` block: its type ("local", "s3", ...; "" when none) and config.
+	Backend       string
+	BackendConfig map[string]interface{}
+	// Outputs are the `output` blocks (value expressions, unresolved); OutputValues their values once the
+	// stack is applied. Values are never printed: cross-stack outputs are sensitive.
+	Outputs      map[string]map[string]interface{}
+	OutputValues map[string]string
+	// Prefix is prepended to resource addresses in messages when several stacks are applied together.
+	Prefix string
+	Notes  []string
 }
 
+// display names a node in messages: its address, after the stack name when several stacks are applied.
+func (s *stack) display(address string) string { return s.Prefix + address }
+
 var refRe = regexp.MustCompile(`\$\{([^}]*)\}`)
+
+// builtinRoots start expressions that name no resource (`${var.x}`, `${terraform.workspace}`, ...).
+var builtinRoots = map[string]bool{"var": true, "local": true, "terraform": true, "path": true, "self": true, "count": true, "each": true}
 
 // referencedAddresses returns the resource/data addresses an interpolation expression names.
 func referencedAddresses(expr string) []string {
@@ -59,7 +82,7 @@ func referencedAddresses(expr string) []string {
 	switch {
 	case len(parts) >= 3 && parts[0] == "data":
 		return []string{strings.Join(parts[:3], ".")}
-	case len(parts) >= 2 && parts[0] != "var" && parts[0] != "local":
+	case len(parts) >= 2 && !builtinRoots[parts[0]]:
 		return []string{strings.Join(parts[:2], ".")}
 	}
 	return nil
@@ -94,7 +117,9 @@ func collectRefs(v interface{}, out map[string]bool) {
 	}
 }
 
-func loadStack(file string) (*stack, error) {
+// loadStack reads one synthesized stack. dcs, when not nil, is shared by stacks applied together: a provider
+// block whose datacenter is already in it refers to that cluster (the same server) instead of a new one.
+func loadStack(file string, dcs map[string]*cluster) (*stack, error) {
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
@@ -103,13 +128,29 @@ func loadStack(file string) (*stack, error) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}
-	s := &stack{File: file, Nodes: map[string]*node{}, Variables: map[string]map[string]interface{}{}}
+	dir, err := filepath.Abs(filepath.Dir(file))
+	if err != nil {
+		return nil, err
+	}
+	s := &stack{File: file, Name: filepath.Base(dir), Dir: dir, Nodes: map[string]*node{}, Variables: map[string]map[string]interface{}{},
+		Outputs: map[string]map[string]interface{}{}, OutputValues: map[string]string{}}
+	if outs, ok := doc["output"].(map[string]interface{}); ok {
+		for name, o := range outs {
+			s.Outputs[name], _ = o.(map[string]interface{})
+		}
+	}
+	if backends := obj(obj(doc["terraform"])["backend"]); backends != nil {
+		for typ, cfg := range backends {
+			s.Backend, s.BackendConfig = typ, obj(cfg)
+		}
+	}
 	if vars, ok := doc["variable"].(map[string]interface{}); ok {
 		for name, v := range vars {
 			m, _ := v.(map[string]interface{})
 			s.Variables[name] = m
 		}
 	}
+	byRef := map[string]*cluster{}
 	if providers, ok := doc["provider"].(map[string]interface{}); ok {
 		if list, ok := providers["consul"].([]interface{}); ok {
 			for _, p := range list {
@@ -123,15 +164,28 @@ func loadStack(file string) (*stack, error) {
 				if c.Datacenter == "" {
 					return nil, fmt.Errorf("%s: consul provider %q has no datacenter; the live tier needs one to name the server", file, c.Alias)
 				}
-				s.Clusters = append(s.Clusters, c)
+				ref := c.ref()
+				if c.TokenExpr != "" && !strings.HasPrefix(c.TokenExpr, "${var.") {
+					return nil, fmt.Errorf("%s: provider %s: the live tier supplies operator tokens through variables only (token is %q)", file, ref, c.TokenExpr)
+				}
+				// Providers of one datacenter with different default partitions (Enterprise: such stacks are
+				// skipped) keep clusters of their own.
+				if shared := dcs[c.Datacenter]; shared != nil && shared.Partition == c.Partition {
+					if shared.Address != c.Address {
+						s.Notes = append(s.Notes, fmt.Sprintf("stack %s: provider %s (address %s) reaches the server of %s started for an earlier provider (address %s)", s.Name, ref, c.Address, c.Datacenter, shared.Address))
+					}
+					c = shared
+				} else if dcs != nil && dcs[c.Datacenter] == nil {
+					dcs[c.Datacenter] = c
+				}
+				byRef[ref] = c
+				if !containsCluster(s.Clusters, c) {
+					s.Clusters = append(s.Clusters, c)
+				}
 			}
 		}
 	}
 	sort.Slice(s.Clusters, func(i, j int) bool { return s.Clusters[i].ref() < s.Clusters[j].ref() })
-	byRef := map[string]*cluster{}
-	for _, c := range s.Clusters {
-		byRef[c.ref()] = c
-	}
 	add := func(prefix string, blocks map[string]interface{}, data bool) error {
 		for typ, byName := range blocks {
 			names, _ := byName.(map[string]interface{})
@@ -180,12 +234,29 @@ func loadStack(file string) (*stack, error) {
 		}
 		sort.Strings(n.Deps)
 	}
+	if err := s.sort(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// sort (re)computes the dependency order, after nodes or dependencies were added.
+func (s *stack) sort() error {
 	order, err := topoSort(s.Nodes)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", file, err)
+		return fmt.Errorf("%s: %v", s.File, err)
 	}
 	s.Order = order
-	return s, nil
+	return nil
+}
+
+func containsCluster(l []*cluster, c *cluster) bool {
+	for _, e := range l {
+		if e == c {
+			return true
+		}
+	}
+	return false
 }
 
 // topoSort orders nodes so every node follows its dependencies; among ready nodes, by address.
@@ -232,6 +303,9 @@ type resolver struct {
 func (r *resolver) expr(e string) (string, error) {
 	e = strings.TrimSpace(e)
 	parts := strings.Split(e, ".")
+	if e == "terraform.workspace" {
+		return "default", nil // the live tier applies every stack in the default workspace
+	}
 	if parts[0] == "var" && len(parts) == 2 {
 		v, ok := r.vars[parts[1]]
 		if !ok {
