@@ -340,12 +340,13 @@ export class MeshService extends Construct implements ISidecarService {
     const targets = connection.failoverTargets;
     if (targets.length > 0 && !ServiceResolver.find(this.partition, target.serviceName, target.namespace)) {
       const ns = target.namespace !== undefined ? `${kebabFromId(target.namespace)}-` : '';
-      new ServiceResolver(this.partition as unknown as Construct, `Resolver-${ns}${target.serviceName}`, {
+      const resolver = new ServiceResolver(this.partition as unknown as Construct, `Resolver-${ns}${target.serviceName}`, {
         partition: this.partition,
         serviceName: target.serviceName,
         namespace: target.namespace,
         failover: targets,
       });
+      DERIVED_RESOLVERS.add(resolver);
     }
     return connection;
   }
@@ -359,6 +360,15 @@ export class MeshService extends Construct implements ISidecarService {
     if (targets.length === 0) return;
     const existing = ServiceResolver.find(this.partition, c.callee.serviceName, c.callee.namespace);
     if (!existing) return;
+    if (!DERIVED_RESOLVERS.has(existing)) {
+      // Refused in either order: declared after this call, the hand-made one is a second resolver at synth.
+      throw new ValidationError(this, {
+        prop: 'connectTo(failover)',
+        value: c.callee.serviceName,
+        problem: `needs the service-resolver of "${c.callee.serviceName}" in ${describePartition(this.partition)}, which ${existing.node.path} already declares by hand`,
+        fix: 'let connectTo write the resolver (remove the hand-made one), or keep the hand-made one and call without failover',
+      });
+    }
     const key = (t: FailoverTarget) => JSON.stringify([t.kind, t.name, t.serviceName ?? '', t.namespace ?? '']);
     const have = existing.failoverTargets.map(key).join(',');
     if (have === targets.map(key).join(',')) return;
@@ -573,6 +583,9 @@ export class MeshService extends Construct implements ISidecarService {
 }
 
 const serviceNameKey = (s: IMeshService): string => nameKey(s.serviceName, s.namespace);
+
+/** The resolvers connections with failover wrote (the ones later connections may share). */
+const DERIVED_RESOLVERS = new WeakSet<ServiceResolver>();
 
 function sortedObject(o: { [key: string]: string }): { [key: string]: string } {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => compareStrings(a, b)));

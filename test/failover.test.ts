@@ -100,4 +100,18 @@ describe('connectTo with failover', () => {
       /FailoverTarget.peer\(peerName\) "dc2" is a failover target of "api", but no intention in partition "default" of cluster "dc2" allows "web" from "dc1"; use connectTo\(\.\.\., \{ failover \}\), which allows it/,
     );
   });
+
+  test('a hand-made resolver of the same service is refused in either order (order-free)', () => {
+    const first = triangle();
+    new ServiceResolver(first.stack, 'Mine', { partition: first.dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.peer('dc2'), FailoverTarget.peer('dc3')] });
+    expect(validationErrorOf(() => first.web.connectTo(first.api2, { via: first.toDc2, localBindPort: 9191, failover: [{ callee: first.api3, via: first.toDc3 }] })).message).toMatch(
+      /connectTo\(failover\) "api" needs the service-resolver of "api" in partition "default" of cluster "dc1", which test\/Mine already declares by hand; let connectTo write the resolver/,
+    );
+    const second = triangle();
+    second.web.connectTo(second.api2, { via: second.toDc2, localBindPort: 9191, failover: [{ callee: second.api3, via: second.toDc3 }] });
+    new ServiceResolver(second.stack, 'Mine', { partition: second.dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.peer('dc2'), FailoverTarget.peer('dc3')] });
+    expect(() => Testing.synth(second.stack, true)).toThrow(
+      /\[test\/Mine\] serviceName "api" has a second service-resolver entry in partition "default" of cluster "dc1" \(test\/Dc1\/Partitions\/default\/Resolver-api\); Consul keeps one per service/,
+    );
+  });
 });
