@@ -454,4 +454,22 @@ export const SCOPES: InvalidProgram[] = [
     value: 'web',
     fix: 'use IntentionSource.peerService() for each peer on Community Edition',
   },
+  {
+    name: 'failover: a hand-made resolver for the service a connection fails over',
+    rule: 'connection.failover-hand-made-resolver',
+    build: (app) => {
+      const p = peered(app, { connect: false });
+      const dc3 = cluster(p.stack, 'Dc3', 'dc3');
+      dc3.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.13.0.10', wanAddress: '10.10.0.13' });
+      const toDc3 = new ClusterPeering(p.stack, 'Dc3Dc1', { acceptor: dc3.defaultPartition, dialer: p.dc1.defaultPartition });
+      const api3 = dc3.defaultPartition.addService('Api', { port: 8080 });
+      new ServiceResolver(p.stack, 'Mine', { partition: p.dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.peer('dc2'), FailoverTarget.peer('dc3')] });
+      p.web.connectTo(p.api, { via: p.peering, localBindPort: 9191, failover: [{ callee: api3, via: toDc3 }] });
+    },
+    at: 'construct',
+    path: 'mesh/Dc1/Partitions/default/Web',
+    prop: 'connectTo(failover)',
+    value: 'api',
+    fix: 'let connectTo write the resolver (remove the hand-made one), or keep the hand-made one and call without failover',
+  },
 ];
