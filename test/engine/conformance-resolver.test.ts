@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
-import { ClusterPeering, ConsulCluster, ConsulEdition, FailoverTarget, SamenessGroup, SamenessGroupMember, ServiceResolver } from '../../lib';
+import { ClusterPeering, ConsulCluster, ConsulEdition, ExportConsumer, FailoverTarget, Namespace, SamenessGroup, SamenessGroupMember, ServiceResolver } from '../../lib';
 import { conformanceBinary, runConformance, synthesizedStackFiles } from './conformance';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'conformance');
@@ -85,18 +85,23 @@ describe('ServiceResolver and SamenessGroup output', () => {
     fs.rmSync(work, { recursive: true, force: true });
   };
 
+  /**
+   * dc1 (where the resolvers are) peered with dc2 and dc3, which are existing clusters (their gateways managed
+   * elsewhere) exporting the failover targets to dc1, as a failover target must.
+   */
   const clusters = (stack: TerraformStack, edition: ConsulEdition) => {
-    const [dc1, dc2, dc3] = [1, 2, 3].map(
-      (n) => new ConsulCluster(stack, `Dc${n}`, { datacenter: `dc${n}`, address: `127.0.0.${n}:8500`, edition, manageMeshDefaults: false }),
-    );
+    const dc1 = new ConsulCluster(stack, 'Dc1', { datacenter: 'dc1', address: '127.0.0.1:8500', edition, manageMeshDefaults: false });
+    const [dc2, dc3] = [2, 3].map((n) => ConsulCluster.fromClusterAttributes(stack, `Dc${n}`, { datacenter: `dc${n}`, address: `127.0.0.${n}:8500`, edition }));
     new ClusterPeering(stack, 'Dc2Dc1', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
     new ClusterPeering(stack, 'Dc3Dc1', { acceptor: dc3.defaultPartition, dialer: dc1.defaultPartition });
-    return dc1;
+    return { dc1, dc2, dc3 };
   };
 
   test('Community: peer and datacenter failover, subsets and timeouts decode strictly and converge', () => {
     check((stack) => {
-      const dc1 = clusters(stack, ConsulEdition.COMMUNITY);
+      const { dc1, dc2, dc3 } = clusters(stack, ConsulEdition.COMMUNITY);
+      dc2.defaultPartition.addExport('api', ExportConsumer.peer('dc1'));
+      dc3.defaultPartition.addExport('api-v2', ExportConsumer.peer('dc1'));
       const api = new ServiceResolver(stack, 'ApiResolver', {
         partition: dc1.defaultPartition,
         serviceName: 'api',
@@ -108,12 +113,16 @@ describe('ServiceResolver and SamenessGroup output', () => {
       api.addFailoverTarget(FailoverTarget.peer('dc2'));
       api.addFailoverTarget(FailoverTarget.peer('dc3', 'api-v2'));
       api.addFailoverTarget(FailoverTarget.datacenter('dc9'));
-    }, 'consul conformance: decoded 1 config entries, 0 service definitions, 0 ACL documents\n');
+    }, 'consul conformance: decoded 3 config entries, 0 service definitions, 0 ACL documents\n');
   });
 
   test('Enterprise: a sameness group, and resolvers failing over to it, to a partition, a namespace and a peer namespace', () => {
     check((stack) => {
-      const dc1 = clusters(stack, ConsulEdition.ENTERPRISE);
+      const { dc1, dc2, dc3 } = clusters(stack, ConsulEdition.ENTERPRISE);
+      Namespace.fromNamespaceName(stack, 'Data', dc2.defaultPartition, 'data');
+      dc2.defaultPartition.addExport('web', ExportConsumer.peer('dc1'));
+      dc2.defaultPartition.addExport('db', ExportConsumer.peer('dc1'), { namespace: 'data' });
+      dc3.defaultPartition.addExport('web', ExportConsumer.peer('dc1'));
       const ap1 = dc1.addPartition('ap1');
       ap1.addNamespace('Team');
       new SamenessGroup(stack, 'Products', {
@@ -130,6 +139,6 @@ describe('ServiceResolver and SamenessGroup output', () => {
         failover: [FailoverTarget.partition('default', 'api', 'team'), FailoverTarget.namespace('default')],
       });
       new ServiceResolver(stack, 'Db', { partition: dc1.defaultPartition, serviceName: 'db', failover: [FailoverTarget.peer('dc2', 'db', 'data')] });
-    }, 'consul conformance: decoded 4 config entries, 0 service definitions, 0 ACL documents\n');
+    }, 'consul conformance: decoded 6 config entries, 0 service definitions, 0 ACL documents\n');
   });
 });
