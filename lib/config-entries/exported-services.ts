@@ -139,8 +139,9 @@ export class ExportedServices extends Construct {
       provider: partition.cluster.provider,
       render: () => this.toJson(),
     });
-    // The partition and every namespace the entry exports from (found at synth) exist before it.
-    lazyDependsOn(this.resource, () => this.dependencies());
+    // The partition, every namespace the entry exports from, and the consumer partitions and sameness groups it
+    // names (found at synth) exist before it; all of them are Enterprise-only.
+    if (enterprise) lazyDependsOn(this.resource, () => this.dependencies());
     register(partition, KIND.EXPORTS, this);
     this.node.addValidation({ validate: () => this.validateExports() });
   }

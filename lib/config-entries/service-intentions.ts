@@ -153,8 +153,9 @@ export class ServiceIntentions extends Construct {
       sources: renderedAny(this, 'sources', () => this.renderSources()) as any,
       provider: props.partition.cluster.provider,
     });
-    // Source partitions this app creates, and source sameness groups, exist before the entry names them.
-    lazyDependsOn(this.resource, () => {
+    // Source partitions this app creates, and source sameness groups, exist before the entry names them (both
+    // Enterprise only: Community entries pay nothing for it).
+    if (isEnterprise(props.partition.cluster)) lazyDependsOn(this.resource, () => {
       const records = [...this.allSources().values()];
       const sources = new Set(records.map((r) => r.source.partitionName).filter((n) => n !== undefined));
       const partitions = this.partition.cluster.partitions
