@@ -65,6 +65,12 @@ describe('data plane live (pods as network namespaces)', () => {
     expectDeployed('fixture live-ha (after local-lab stack lab)', [labStacks[0], path.join(dir, 'stacks', 'live-ha', 'cdk.tf.json')]);
   }, TEN_MINUTES);
 
+  test('examples/three-clusters: its own lab stack (three servers), then the mesh built on the declarative L3', () => {
+    const example = synthesizeExample(path.join(EXAMPLES, 'three-clusters'), path.join(work, 'three-clusters'));
+    const file = (stack: string) => example.stackFiles.find((f) => f.endsWith(path.join('stacks', stack, 'cdk.tf.json')))!;
+    expectDeployed('example three-clusters', [file('three-clusters-lab'), file('three-clusters')]);
+  }, TEN_MINUTES);
+
   test('the default example on the local lab\'s networks and servers', () => {
     const example = synthesizeExample(path.join(EXAMPLES, 'two-clusters'), path.join(work, 'two-clusters'));
     expectDeployed('example two-clusters (after local-lab stack lab)', [labStacks[0], ...example.stackFiles]);
