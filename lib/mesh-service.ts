@@ -221,7 +221,7 @@ export class MeshService extends Construct implements ISidecarService {
     assertPositiveInteger('healthCheckIntervalSec', props.healthCheckIntervalSec ?? 10, 'seconds', 10, this);
     this.proxyConfig = sidecarProxyConfig(this, props.proxy);
     this.namespace = normalizeNamespace(props.namespace);
-    const [other] = registeredWhere<MeshService>(props.partition, KIND.SERVICE, BY_NAME, serviceNameKey, nameKey(this.serviceName, this.namespace));
+    const other = serviceNamed(props.partition, this.serviceName, this.namespace);
     if (other) {
       throw new ValidationError(this, {
         prop: 'serviceName',
@@ -263,17 +263,12 @@ export class MeshService extends Construct implements ISidecarService {
   }
 
   public get intentions(): ServiceIntentions | undefined {
-    // ServiceIntentions.find(this.partition, this.serviceName, this.namespace), through an index of the partition's
-    // entries (a connectTo looks the callee's entry up before creating it; a scan would make that quadratic).
     return ServiceIntentions.find(this.partition, this.serviceName, this.namespace);
   }
 
   /** @internal */
   public _intentionsEntry(): ServiceIntentions {
-    return (
-      this.intentions ??
-      new ServiceIntentions(this, 'Intentions', { destinationName: this.serviceName, namespace: this.namespace, partition: this.partition })
-    );
+    return intentionsEntryOf(this);
   }
 
   /**
@@ -493,7 +488,7 @@ export class MeshService extends Construct implements ISidecarService {
     // name would be its primary instead.
     for (const c of Connection.from(this)) {
       if (c.failover.length === 0 || c.kind === ConnectionKind.LOCAL) continue;
-      const [local] = registeredWhere<IMeshService>(this.partition, KIND.SERVICE, BY_NAME, serviceNameKey, nameKey(c.callee.serviceName, c.callee.namespace));
+      const local = serviceNamed(this.partition, c.callee.serviceName, c.callee.namespace);
       if (local) {
         messages.push(
           ValidationError.message({
@@ -584,6 +579,25 @@ export class MeshService extends Construct implements ISidecarService {
 
 const serviceNameKey = (s: IMeshService): string => nameKey(s.serviceName, s.namespace);
 
+/**
+ * The service of `partition` called `name` in (normalized) `namespace`, this app's or imported, through the
+ * partition's index (no scan).
+ */
+function serviceNamed(partition: IPartition, name: string, namespace: string | undefined): IMeshService | undefined {
+  return registeredWhere<IMeshService>(partition, KIND.SERVICE, BY_NAME, serviceNameKey, nameKey(name, namespace))[0];
+}
+
+/**
+ * The service's one `service-intentions` entry, created on first use as its child `Intentions` (looked up through
+ * the partition's index: a connectTo looks the callee's entry up before creating it, a scan would be quadratic).
+ */
+function intentionsEntryOf(service: IMeshService & Construct): ServiceIntentions {
+  return (
+    service.intentions ??
+    new ServiceIntentions(service, 'Intentions', { destinationName: service.serviceName, namespace: service.namespace, partition: service.partition })
+  );
+}
+
 /** The resolvers connections with failover wrote (the ones later connections may share). */
 const DERIVED_RESOLVERS = new WeakSet<ServiceResolver>();
 
@@ -609,7 +623,7 @@ class ImportedMeshService extends Construct implements IMeshService {
     this.serviceName = attrs.serviceName;
     this.partition = attrs.partition;
     this.namespace = normalizeNamespace(attrs.namespace);
-    const [other] = registeredWhere<IMeshService>(attrs.partition, KIND.SERVICE, BY_NAME, serviceNameKey, nameKey(this.serviceName, this.namespace));
+    const other = serviceNamed(attrs.partition, this.serviceName, this.namespace);
     if (other) {
       throw new ValidationError(this, {
         prop: 'serviceName',
@@ -627,10 +641,7 @@ class ImportedMeshService extends Construct implements IMeshService {
 
   /** @internal */
   public _intentionsEntry(): ServiceIntentions {
-    return (
-      this.intentions ??
-      new ServiceIntentions(this, 'Intentions', { destinationName: this.serviceName, namespace: this.namespace, partition: this.partition })
-    );
+    return intentionsEntryOf(this);
   }
 
   public allows(source: IntentionSource): boolean {
