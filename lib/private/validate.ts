@@ -53,23 +53,23 @@ export function assertDnsLabel(prop: string, value: string, scope?: IConstruct):
 }
 
 /**
- * Names of services the library registers with an ACL service identity: Consul's service-identity rule
- * (acl/validation.go `validServiceIdentityName`: lower-case letters, digits, "-" and "_", starting and ending
- * with a letter or digit, at most 256) intersected with a DNS label (Consul's DNS interface and the SNI names
- * Envoy routes on carry the service name; agent/agent.go warns that other names are not discoverable in
- * DNS): lower-case letters, digits and "-", 1-63 characters.
+ * A lower-case DNS label: lower-case letters, digits and "-", 1-63 characters, not starting or ending with
+ * "-". It is Consul's rule for peer names (agent/structs `validatePeerName`), and what the library requires
+ * of the services it registers: Consul's service-identity rule (acl/validation.go `validServiceIdentityName`:
+ * lower-case letters, digits, "-" and "_", at most 256) intersected with a DNS label (Consul's DNS interface
+ * and the SNI names Envoy routes on carry the service name; agent/agent.go warns that other names are not
+ * discoverable in DNS).
  */
-const SERVICE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const LOWER_DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** Throws a {@link ValidationError} unless `value` is a service name the library can register (tokens pass). */
-export function assertServiceName(prop: string, value: string, scope?: IConstruct, defaulted?: string): void {
+/** Throws a {@link ValidationError} unless `value` is a lower-case DNS label; `what` says which Consul rule. */
+function assertLowerDnsLabel(prop: string, value: string, what: string, scope?: IConstruct, defaulted?: string): void {
   if (isUnresolved(value)) return;
-  if (!SERVICE_NAME.test(value)) {
+  if (!LOWER_DNS_LABEL.test(value)) {
     throw new ValidationError(scope, {
       prop,
       value,
-      problem:
-        `is not a service name Consul accepts for a service identity token and DNS${defaulted ? ` (${defaulted})` : ''}`,
+      problem: `is not ${what}${defaulted ? ` (${defaulted})` : ''}`,
       fix:
         `${defaulted ? `set ${prop} explicitly, ` : ''}use lower-case letters, digits and "-" (1-63 characters, not ` +
         `starting or ending with "-"), e.g. ${JSON.stringify(suggestDnsLabel(value))}`,
@@ -77,25 +77,17 @@ export function assertServiceName(prop: string, value: string, scope?: IConstruc
   }
 }
 
-/** Consul's rule for peer names (agent/structs: `validatePeerName`): a lower-case DNS label. */
-const PEER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Throws a {@link ValidationError} unless `value` is a service name the library can register (tokens pass). */
+export function assertServiceName(prop: string, value: string, scope?: IConstruct, defaulted?: string): void {
+  assertLowerDnsLabel(prop, value, 'a service name Consul accepts for a service identity token and DNS', scope, defaulted);
+}
 
 /**
  * Throws a {@link ValidationError} unless `value` is a name Consul accepts for a peer (tokens pass);
  * `defaulted` explains where a value the user did not write came from.
  */
 export function assertPeerName(prop: string, value: string, scope?: IConstruct, defaulted?: string): void {
-  if (isUnresolved(value)) return;
-  if (!PEER_NAME.test(value)) {
-    throw new ValidationError(scope, {
-      prop,
-      value,
-      problem: `is not a peer name Consul accepts${defaulted ? ` (${defaulted})` : ''}`,
-      fix:
-        `${defaulted ? `set ${prop} explicitly, ` : ''}use lower-case letters, digits and "-" (1-63 characters, not ` +
-        `starting or ending with "-"), e.g. ${JSON.stringify(suggestDnsLabel(value).toLowerCase())}`,
-    });
-  }
+  assertLowerDnsLabel(prop, value, 'a peer name Consul accepts', scope, defaulted);
 }
 
 /** Throws a {@link ValidationError} unless `value` is an integer TCP port in [min, 65535] (tokens pass). */
