@@ -192,21 +192,22 @@ export class ExportedServices extends Construct {
 
   private dependencies(): ITerraformDependable[] {
     const deps: ITerraformDependable[] = [];
+    const exported = this.exportedServices;
     const partitionResource = this.partition.isDefault ? undefined : this.partition.node.defaultChild;
     if (partitionResource !== undefined) deps.push(partitionResource as unknown as ITerraformDependable);
     // Consumer partitions this app creates exist before the entry names them.
-    const consumers = new Set(this.exportedServices.flatMap((e) => e.consumers.filter((c) => c.kind === ExportConsumerKind.PARTITION).map((c) => c.name)));
+    const consumers = new Set(exported.flatMap((e) => e.consumers.filter((c) => c.kind === ExportConsumerKind.PARTITION).map((c) => c.name)));
     for (const p of this.partition.cluster.partitions) {
       const created = p.isDefault ? undefined : p.node.defaultChild;
       if (created !== undefined && consumers.has(p.partitionName)) deps.push(created as unknown as ITerraformDependable);
     }
     // Sameness groups it exports to are written before it (Consul's order for sameness groups).
-    const groups = new Set(this.exportedServices.flatMap((e) => e.consumers.filter((c) => c.kind === ExportConsumerKind.SAMENESS_GROUP).map((c) => c.name)));
+    const groups = new Set(exported.flatMap((e) => e.consumers.filter((c) => c.kind === ExportConsumerKind.SAMENESS_GROUP).map((c) => c.name)));
     for (const g of [...groups].sort(compareStrings)) {
       const group = SamenessGroup.find(this.partition, g);
       if (group) deps.push(group.resource);
     }
-    const names = new Set(this.exportedServices.map((e) => normalizeNamespace(e.namespace)));
+    const names = new Set(exported.map((e) => normalizeNamespace(e.namespace)));
     for (const ns of Namespace.of(this.partition)) {
       if (ns instanceof Namespace && names.has(ns.namespaceName)) deps.push(ns.resource);
     }
@@ -215,7 +216,9 @@ export class ExportedServices extends Construct {
 
   private validateExports(): string[] {
     const messages: string[] = [];
-    if (this.exportedServices.length === 0) {
+    // The aggregate (added exports and connections) is built once for every rule below.
+    const exported = this.exportedServices;
+    if (exported.length === 0) {
       messages.push(
         ValidationError.message({
           prop: 'exported-services entry',
@@ -228,7 +231,7 @@ export class ExportedServices extends Construct {
     // A peer consumer is named the way this partition names the importer; any other name (a peer of
     // another partition, a typo, the importer's own name for itself) exports to nobody, silently.
     const peers = registered<IClusterPeering>(this.partition, KIND.PEERING).map((p) => p.peerNameIn(this.partition));
-    for (const e of this.exportedServices) {
+    for (const e of exported) {
       for (const c of e.consumers) {
         if (c.kind !== ExportConsumerKind.PEER || isUnresolved(c.name) || peers.includes(c.name)) continue;
         messages.push(
@@ -244,7 +247,7 @@ export class ExportedServices extends Construct {
       }
     }
     // A sameness-group consumer must be a group declared in this partition.
-    for (const e of this.exportedServices) {
+    for (const e of exported) {
       for (const c of e.consumers) {
         if (c.kind !== ExportConsumerKind.SAMENESS_GROUP || isUnresolved(c.name) || SamenessGroup.find(this.partition, c.name)) continue;
         const known = SamenessGroup.of(this.partition).map((g) => `"${g.groupName}"`);
@@ -260,7 +263,7 @@ export class ExportedServices extends Construct {
     }
     // A partition consumer must be another partition of the cluster that the app declares.
     const partitions = this.partition.cluster.partitions.map((p) => p.partitionName);
-    for (const e of this.exportedServices) {
+    for (const e of exported) {
       for (const c of e.consumers) {
         if (c.kind !== ExportConsumerKind.PARTITION || isUnresolved(c.name)) continue;
         if (c.name === this.partition.partitionName) {
