@@ -51,62 +51,8 @@ export interface IConsulCluster extends IConstruct {
   readonly isImported: boolean;
 }
 
-/** Attributes of a cluster whose mesh defaults and gateways are managed elsewhere. */
-export interface ConsulClusterAttributes {
-  /** The Consul datacenter name. */
-  readonly datacenter: string;
-  /** `host:port` of the cluster's HTTP API. */
-  readonly address: string;
-  /**
-   * `http` or `https`.
-   * @default "http"
-   */
-  readonly scheme?: string;
-  /**
-   * ACL token this app uses on the cluster (a sensitive variable's value).
-   * @default - the provider reads CONSUL_HTTP_TOKEN
-   */
-  readonly token?: string;
-  /**
-   * PEM of the CA of the cluster's HTTPS certificate.
-   * @default - system roots (or CONSUL_CACERT)
-   */
-  readonly caPem?: string;
-  /**
-   * Alias of the `consul` provider block this app writes for the cluster.
-   * @default - the datacenter name
-   */
-  readonly providerAlias?: string;
-  /**
-   * Consul edition.
-   * @default ConsulEdition.COMMUNITY
-   */
-  readonly edition?: ConsulEdition;
-  /**
-   * The Consul version the cluster runs.
-   * @default ConsulCluster.DEFAULT_CONSUL_VERSION
-   */
-  readonly consulVersion?: string;
-  /**
-   * What the cluster's `mesh` entry says about `Peering.PeerThroughMeshGateways` (checked against the peers
-   * of the cluster: both sides of a peering must agree).
-   * @default false - Consul's default without a `mesh` entry
-   */
-  readonly peerThroughMeshGateways?: boolean;
-  /**
-   * The gateway mode of the cluster's `proxy-defaults` (written on the upstreams this app declares).
-   * @default MeshGatewayMode.REMOTE
-   */
-  readonly meshGatewayMode?: MeshGatewayMode;
-  /**
-   * Whether the cluster runs with ACLs.
-   * @default true
-   */
-  readonly acls?: boolean;
-}
-
-/** Props of {@link ConsulCluster}. */
-export interface ConsulClusterProps {
+/** What both a cluster of this app and an existing one ({@link ConsulCluster.fromClusterAttributes}) are given. */
+export interface ConsulClusterCommonProps {
   /**
    * The Consul datacenter name. It is set explicitly on the provider, so no operation needs `agent:read`
    * to discover it, and it is the default alias and the default peer name others use for this cluster.
@@ -150,12 +96,6 @@ export interface ConsulClusterProps {
    */
   readonly consulVersion?: string;
   /**
-   * Route peering control-plane traffic through mesh gateways (`mesh` entry,
-   * `Peering.PeerThroughMeshGateways`). Needs a mesh gateway in the default partition.
-   * @default - true when the default partition has a mesh gateway
-   */
-  readonly peerThroughMeshGateways?: boolean;
-  /**
    * Gateway mode for peered upstreams, written to `proxy-defaults` and on every peered upstream.
    * `LOCAL` needs a mesh gateway in each importing partition; `NONE` is rejected for peered traffic.
    * @default MeshGatewayMode.REMOTE
@@ -170,6 +110,26 @@ export interface ConsulClusterProps {
    * @default true
    */
   readonly acls?: boolean;
+}
+
+/** Attributes of a cluster whose mesh defaults and gateways are managed elsewhere. */
+export interface ConsulClusterAttributes extends ConsulClusterCommonProps {
+  /**
+   * What the cluster's `mesh` entry says about `Peering.PeerThroughMeshGateways` (checked against the peers
+   * of the cluster: both sides of a peering must agree).
+   * @default false - Consul's default without a `mesh` entry
+   */
+  readonly peerThroughMeshGateways?: boolean;
+}
+
+/** Props of {@link ConsulCluster}. */
+export interface ConsulClusterProps extends ConsulClusterCommonProps {
+  /**
+   * Route peering control-plane traffic through mesh gateways (`mesh` entry,
+   * `Peering.PeerThroughMeshGateways`). Needs a mesh gateway in the default partition.
+   * @default - true when the default partition has a mesh gateway
+   */
+  readonly peerThroughMeshGateways?: boolean;
   /**
    * Write the cluster-wide `mesh` and `proxy-defaults` entries. Turn off only when something else manages
    * them; they must then set `PeerThroughMeshGateways` and the gateway mode themselves.
