@@ -206,7 +206,7 @@ else
     sum="${fields%%$'\t'*}" dir="${fields#*$'\t'}"
     if [ "$sum" != "$CONSUL_SERVER_SUM" ]; then
       consul_why="$CONSUL_SERVER_PIN has module hash $sum, pinned $CONSUL_SERVER_SUM"
-    elif ! head -n 5 "$dir/LICENSE" | grep -q "Mozilla Public License, version 2.0"; then
+    elif ! sed -n 1,5p "$dir/LICENSE" | grep "Mozilla Public License, version 2.0" >/dev/null; then
       consul_why="$CONSUL_SERVER_PIN: its LICENSE is not MPL-2.0 ($(head -n 3 "$dir/LICENSE" | oneline))"
     fi
   fi
@@ -219,7 +219,7 @@ else
     write_consul_env "CONSUL_UNAVAILABLE=$consul_why"
   else
     printf '%s %s' "$CONSUL_SERVER_PIN" "$CONSUL_SERVER_SUM" >"$consul_stamp"
-    log "consul $CONSUL_SERVER_VERSION: built in $(elapsed "$t0") ($("$CONSUL_BIN" version | head -n 1), MPL-2.0, $CONSUL_SERVER_SUM)"
+    log "consul $CONSUL_SERVER_VERSION: built in $(elapsed "$t0") ($("$CONSUL_BIN" version | sed -n 1p), MPL-2.0, $CONSUL_SERVER_SUM)"
     write_consul_env "CONSUL_BINARY=$CONSUL_BIN" "CONSUL_VERSION=$CONSUL_SERVER_VERSION"
     BUILT_ANY=1
   fi
@@ -284,7 +284,9 @@ printf 'TERRAFORM_BINARY_NAME=%s\nTF_CLI_CONFIG_FILE=%s\n' "$CLI_BIN" "$CACHE/te
 printf '%s\n' "${TSV_LINES[@]}" >"$CACHE/providers.tsv"
 
 # --- report --------------------------------------------------------------------------------------
-cli_version="$("$CLI_BIN" version 2>/dev/null | head -n 1)"
+# sed reads all of its input: with pipefail, `head -n 1` could make the writer die of SIGPIPE (exit 141)
+# whenever it still had lines to write, which failed a CI run once.
+cli_version="$("$CLI_BIN" version 2>/dev/null | sed -n 1p)"
 summary="$(cut -f1,3,4 "$CACHE/providers.tsv" | awk -F'\t' '{ sub("registry.terraform.io/", "", $1); printf "%s%s %s (%s)", (NR>1?", ":""), $1, $3, $2 }')"
 log "$( [ "$BUILT_ANY" = 1 ] && echo built || echo up to date ) in $(elapsed "$START"): $cli_version; $summary"
 log "cache: $CACHE (TF_CLI_CONFIG_FILE=$CACHE/terraformrc)"
