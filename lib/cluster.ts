@@ -28,8 +28,6 @@ export interface IConsulCluster extends IConstruct {
   readonly consulVersion: string;
   /** The provider alias every Consul resource of this cluster is created with. */
   readonly provider: ConsulProvider;
-  /** The `default` admin partition. */
-  readonly defaultPartition: IPartition;
   /** Gateway mode for peered upstreams, as written to `proxy-defaults`. */
   readonly meshGatewayMode: MeshGatewayMode;
   /** Whether peering control-plane traffic goes through mesh gateways (resolved at synth). */
@@ -145,6 +143,7 @@ export interface ConsulClusterProps extends ConsulClusterCommonProps {
  * `manageMeshDefaults` is false, the `mesh` and `proxy-defaults` config entries (in the `default` partition).
  * Every Consul resource of the cluster is created with this provider; none relies on a default provider.
  *
+ * @exampleMetadata fixture=stack
  * @example
  * const dc1 = new ConsulCluster(stack, 'Dc1', {
  *   datacenter: 'dc1',
@@ -184,6 +183,10 @@ export class ConsulCluster extends Construct implements IConsulCluster {
   public readonly edition: ConsulEdition;
   public readonly consulVersion: string;
   public readonly provider: ConsulProvider;
+  /**
+   * The `default` admin partition (the only one on Community Edition), where `addService` and
+   * `addMeshGateway` declare what runs outside admin partitions.
+   */
   public readonly defaultPartition: Partition;
   public readonly meshGatewayMode: MeshGatewayMode;
   /** The `mesh` config entry, unless `manageMeshDefaults` is false. */
@@ -270,7 +273,7 @@ export class ConsulCluster extends Construct implements IConsulCluster {
   }
 
   /** Every admin partition of the cluster, `default` first, then by construct path. */
-  public get partitions(): Partition[] {
+  public get partitions(): IPartition[] {
     return [...registered<Partition>(this, KIND.PARTITION)].sort((a, b) =>
       a.isDefault === b.isDefault ? 0 : a.isDefault ? -1 : 1,
     );
@@ -337,7 +340,7 @@ export class ConsulCluster extends Construct implements IConsulCluster {
       }
     }
     const peered = this.peerings.length > 0;
-    if (!this.aclsEnabled && this.partitions.some((p) => p.hasExports)) {
+    if (!this.aclsEnabled && this.partitions.some((p) => p instanceof Partition && p.hasExports)) {
       Annotations.of(this).addWarning(
         `cluster "${this.datacenter}" runs without ACLs: its intentions allow by default, so every caller, from its ` +
           'peers too, reaches the services it exports; run it with ACLs (acls: true) outside development',

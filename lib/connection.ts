@@ -162,14 +162,15 @@ export enum ConnectionKind {
 export class Connection {
   /**
    * Every connection that imports a service of `partition` (sorted by caller, then callee construct path).
+   * A new array.
    */
-  public static into(partition: IPartition): readonly Connection[] {
-    return registered<Connection>(partition, KIND.CONNECTION_INTO);
+  public static into(partition: IPartition): Connection[] {
+    return [...registered<Connection>(partition, KIND.CONNECTION_INTO)];
   }
 
-  /** The outbound connections of `service` (sorted by callee construct path). */
-  public static from(service: IMeshService): readonly Connection[] {
-    return registered<Connection>(service, KIND.CONNECTION_FROM);
+  /** The outbound connections of `service` (sorted by callee construct path). A new array. */
+  public static from(service: IMeshService): Connection[] {
+    return [...registered<Connection>(service, KIND.CONNECTION_FROM)];
   }
 
   /**
@@ -183,7 +184,7 @@ export class Connection {
     check: (connection: Connection) => void,
   ): Connection {
     const connection = new Connection(caller, callee, options);
-    const existing = Connection.from(caller).find((c) => c.callee === callee);
+    const existing = registered<Connection>(caller, KIND.CONNECTION_FROM).find((c) => c.callee === callee);
     if (existing) {
       if (existing.sameAs(connection)) return existing;
       throw new ValidationError(caller, {
@@ -225,9 +226,9 @@ export class Connection {
   public readonly key: string;
   /**
    * The failover legs, in order: one connection from the caller to each failover target (exported to and
-   * allowed for the caller like the primary; they add no upstream of their own).
+   * allowed for the caller like the primary; they add no upstream of their own). Frozen.
    */
-  public readonly failover: readonly Connection[];
+  public readonly failover: Connection[];
 
   private constructor(caller: IMeshService, callee: IMeshService, options: ConnectionOptions, leg = false) {
     if (caller === callee) {
@@ -283,7 +284,7 @@ export class Connection {
       this.kind === ConnectionKind.PEER ? ` in ${this.calleePeerName}` : this.kind === ConnectionKind.PARTITION ? ` in partition ${from.partitionName}` : '';
     this.description = options.description ?? `${caller.serviceName}${where} may call ${callee.serviceName} (cdktf-consul-peering)`;
     this.key = `${pathOf(caller)}\u0000${pathOf(callee)}`;
-    this.failover = leg ? [] : this.failoverLegs(options);
+    this.failover = Object.freeze(leg ? [] : this.failoverLegs(options)) as Connection[];
     if (this.failover.length > 0 && this.kind !== ConnectionKind.LOCAL) {
       // The resolver in the caller's partition routes the local name to the callee, then to the failover targets.
       this.upstream = { ...this.upstream, destinationPeer: undefined, destinationPartition: undefined };

@@ -23,6 +23,11 @@ export interface ValidationProblem {
  * Messages read `[<construct path>] <prop> <value> <problem>; <fix>`. Synth-time validations return the same
  * text without the path, which cdktf prefixes itself, and cdktf reports every failing validation of a stack
  * together.
+ *
+ * TypeScript and JavaScript only: jsii cannot describe a subclass of `Error`, so in Python, Java, Go and .NET
+ * the same message arrives as that language's jsii runtime error.
+ *
+ * @jsii ignore jsii cannot represent a subclass of Error; other languages receive the message as a runtime error
  */
 export class ValidationError extends Error {
   /** True when `x` is a {@link ValidationError} (also across copies of this library). */

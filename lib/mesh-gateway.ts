@@ -147,7 +147,7 @@ export class MeshGateway extends Construct implements IMeshGateway {
   /** Gateway port on the WAN address. */
   public readonly wanPort: number;
   /** The gateway's own token (rules from {@link grantRegister}); none when the cluster runs without ACLs. */
-  public readonly token?: AclToken;
+  public readonly token?: IAclToken;
   private readonly options: MeshGatewayOptions;
   private readonly checks = new Set<ITerraformDependable>();
   /** The `Proxy.Config` keys of `props.proxy` (checked in the constructor). */

@@ -179,7 +179,7 @@ export class MeshService extends Construct implements ISidecarService {
   public readonly port: number;
   public readonly sidecarPort: number;
   /** The service's identity token; none when the cluster runs without ACLs. */
-  public readonly token?: AclToken;
+  public readonly token?: IAclToken;
   /** The `service-defaults` entry, when `protocol` or `meshGatewayMode` is set. */
   public readonly serviceDefaults?: ServiceDefaults;
   /** The gateway mode of the service's upstreams, when set on the service (see {@link MeshServiceOptions.meshGatewayMode}). */
@@ -364,7 +364,7 @@ export class MeshService extends Construct implements ISidecarService {
         fix: 'let connectTo write the resolver (remove the hand-made one), or keep the hand-made one and call without failover',
       });
     }
-    const key = (t: FailoverTarget) => JSON.stringify([t.kind, t.name, t.serviceName ?? '', t.namespace ?? '']);
+    const key = (t: FailoverTarget) => JSON.stringify([t.kind, t.name, t.serviceName ?? '', t.targetNamespace ?? '']);
     const have = existing.failoverTargets.map(key).join(',');
     if (have === targets.map(key).join(',')) return;
     throw new ValidationError(this, {
@@ -380,7 +380,7 @@ export class MeshService extends Construct implements ISidecarService {
 
   /** This service's outbound connections, sorted by callee. */
   public get connections(): Connection[] {
-    return [...Connection.from(this)];
+    return Connection.from(this);
   }
 
   /** The sidecar's upstreams (added ones and connections), sorted by peer, partition, namespace and name. Copies. */

@@ -103,7 +103,7 @@ export class Partition extends Construct implements IPartition {
   }
 
   public readonly partitionName: string;
-  public readonly cluster: ConsulCluster;
+  public readonly cluster: IConsulCluster;
   public readonly isDefault: boolean;
   /** The `consul_admin_partition` L1 (non-default partitions this app creates only). */
   public readonly resource?: adminPartition.AdminPartition;
@@ -158,7 +158,7 @@ export class Partition extends Construct implements IPartition {
     return new MeshService(this, id, { ...options, partition: this });
   }
 
-  public get meshGateways(): MeshGateway[] {
+  public get meshGateways(): IMeshGateway[] {
     return [...registered<MeshGateway>(this, KIND.GATEWAY)];
   }
 
@@ -197,7 +197,7 @@ export class Partition extends Construct implements IPartition {
 
   /** True when something in the app exports a service from this partition. */
   public get hasExports(): boolean {
-    return (this.exportedServices?.exportedServices.length ?? 0) > 0;
+    return (this.exportedServices?.services.length ?? 0) > 0;
   }
 
   /** @internal */
@@ -208,7 +208,7 @@ export class Partition extends Construct implements IPartition {
   private validatePartition(): string[] {
     const messages: string[] = [];
     if (this.hasExports && this.meshGateways.length === 0 && !this.gatewaysElsewhere) {
-      const exported = this.exportedServices!.exportedServices.map((e) => e.serviceName).join(', ');
+      const exported = this.exportedServices!.services.map((e) => e.serviceName).join(', ');
       const elsewhere = this.cluster.partitions.filter((p) => p !== this && p.meshGateways.length > 0);
       if (isEnterprise(this.cluster) && elsewhere.length > 0) {
         messages.push(errors.gatewayInOtherPartition(this.partitionName, exported, elsewhere.map((p) => p.partitionName)));
@@ -234,7 +234,7 @@ export class Partition extends Construct implements IPartition {
     };
     for (const s of this.services) use(s.namespace, `service "${s.serviceName}"`);
     for (const e of registered<ServiceIntentions>(this, KIND.INTENTIONS)) use(e.namespace, `intentions of "${e.destinationName}"`);
-    for (const e of this.exportedServices?.exportedServices ?? []) use(e.namespace, `export of "${e.serviceName}"`);
+    for (const e of this.exportedServices?.services ?? []) use(e.namespace, `export of "${e.serviceName}"`);
     return [...users.entries()].map(([ns, what]) =>
       ValidationError.message({
         prop: 'namespace',

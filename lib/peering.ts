@@ -6,7 +6,7 @@ import { ValidationError } from './errors';
 import type { IPartition } from './partition';
 import { lazyDependsOn } from './private/deps';
 import { KIND, register, registered } from './private/registry';
-import { describePartition as describe } from './private/scoping';
+import { defaultPartitionOf, describePartition as describe } from './private/scoping';
 import { assertPeerName, compareStrings } from './private/validate';
 
 /** What other constructs need to know about a cluster peering. */
@@ -96,6 +96,7 @@ export interface ClusterPeeringProps {
  * from one to the other as a sensitive value. Both are ForceNew in every argument: changing a peer name or
  * regenerating the token re-establishes the peering.
  *
+ * @exampleMetadata fixture=clusters
  * @example
  * const peering = new ClusterPeering(stack, 'Dc2ToDc1', {
  *   acceptor: dc2.defaultPartition, // dc2 calls dc1 "dc1"
@@ -518,7 +519,7 @@ function readinessOf(side: IPartition): ITerraformDependable[] {
   const cluster = side.cluster;
   const deps: ITerraformDependable[] = cluster.meshConfig ? [cluster.meshConfig.resource] : [];
   if (!cluster.peerThroughMeshGateways) return deps;
-  return deps.concat(cluster.defaultPartition.meshGateways.flatMap((g) => g.readinessChecks));
+  return deps.concat(defaultPartitionOf<IPartition>(cluster).meshGateways.flatMap((g) => g.readinessChecks));
 }
 
 function defaultPeerName(remote: IPartition): string {

@@ -52,10 +52,8 @@ export interface TopologyDiagrams {
  * groups.
  *
  * @example
- * const app = new App();
- * new MyMeshStack(app, 'mesh');
- * const { mermaid, dot } = Topology.render(app);
- * fs.writeFileSync(path.join(app.outdir, 'topology.mmd'), mermaid);
+ * const picture = Topology.render(app); // after building the app's stacks
+ * const mermaidText = picture.mermaid;  // and picture.dot: write them next to the stacks
  */
 export class Topology {
   /**
@@ -276,7 +274,7 @@ function buildModel(scope: IConstruct): Model {
   for (const partition of drawnPartitions) {
     const entry = partition.exportedServices;
     if (!entry) continue;
-    for (const exported of entry.exportedServices) {
+    for (const exported of entry.services) {
       const from = exportedServiceEnd(partition, exported.serviceName, exported.namespace, addOutside);
       for (const consumer of exported.consumers) {
         edges.push({

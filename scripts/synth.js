@@ -19,7 +19,7 @@ const all = app.node.findAll();
 const count = (cls) => all.filter((c) => c instanceof cls).length;
 const exportCount = all
   .filter((c) => c instanceof lib.ExportedServices)
-  .reduce((n, e) => n + e.exportedServices.reduce((m, s) => m + s.consumers.length, 0), 0);
+  .reduce((n, e) => n + e.services.reduce((m, s) => m + s.consumers.length, 0), 0);
 const resources = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
 const dataSources = Object.values(json.data ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
 

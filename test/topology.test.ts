@@ -344,7 +344,7 @@ describe('renderTopology', () => {
     test("draws every export from the service to the consumer's side", () => {
       const expected: Edge[] = [];
       for (const partition of [dc1, dc2, dc3]) {
-        for (const e of partition.exportedServices?.exportedServices ?? []) {
+        for (const e of partition.exportedServices?.services ?? []) {
           const service = partition.services.find((s) => s.serviceName === e.serviceName)!;
           for (const consumer of e.consumers) {
             expect(consumer.kind).toBe(ExportConsumerKind.PEER);

@@ -90,7 +90,7 @@ export interface AclPolicyProps {
  * @see https://developer.hashicorp.com/consul/docs/secure/acl/policy
  * @see https://registry.terraform.io/providers/hashicorp/consul/latest/docs/resources/acl_policy
  * @example
- * const policy = new AclPolicy(stack, 'ReadAll', { provider: dc1 });
+ * const policy = new AclPolicy(stack, 'ReadAll', { provider: dc1.provider });
  * policy.document.addServicePrefixRule('', AccessLevel.READ);
  * policy.document.addNodePrefixRule('', AccessLevel.READ);
  */

@@ -30,6 +30,7 @@ export interface IAclToken extends IAclGrantee {
  * The result of a grant: which rules were added to which grantee.
  *
  * @example
+ * const token = new AclToken(stack, 'OperatorToken', { provider: dc1.provider });
  * const grant = gateway.grantRegister(token);
  * grant.statements; // [{ scope: '', resource: 'mesh', access: AccessLevel.WRITE }, ...]
  */
@@ -151,7 +152,7 @@ export interface AclTokenProps {
  * @see https://developer.hashicorp.com/consul/docs/secure/acl/token
  * @see https://registry.terraform.io/providers/hashicorp/consul/latest/docs/resources/acl_token
  * @example
- * const token = new AclToken(stack, 'WebToken', { provider: dc1 });
+ * const token = new AclToken(stack, 'WebToken', { provider: dc1.provider });
  * token.addServiceIdentity('web');
  * new TerraformOutput(stack, 'WebTokenSecret', { value: token.secretId, sensitive: true });
  */

@@ -166,7 +166,7 @@ export class ExportedServices extends Construct {
    * Every export, sorted by namespace then service name; consumers sorted: the ones added and the ones
    * derived from connections. Copies.
    */
-  public get exportedServices(): ExportedService[] {
+  public get services(): ExportedService[] {
     const all = new Map<string, ExportRecord>();
     for (const [key, e] of this.exports) all.set(key, { ...e, consumers: new Map(e.consumers) });
     for (const c of registered<Connection>(this.partition, KIND.CONNECTION_INTO)) {
@@ -185,14 +185,14 @@ export class ExportedServices extends Construct {
   /** True when `serviceName` (in `namespace`) is exported to `consumer`. */
   public isExportedTo(serviceName: string, consumer: ExportConsumer, namespace?: string): boolean {
     const ns = namespaceArg(this.partition, namespace);
-    return this.exportedServices.some(
+    return this.services.some(
       (e) => e.serviceName === serviceName && e.namespace === ns && e.consumers.some((c) => c._key() === consumer._key()),
     );
   }
 
   private dependencies(): ITerraformDependable[] {
     const deps: ITerraformDependable[] = [];
-    const exported = this.exportedServices;
+    const exported = this.services;
     const partitionResource = this.partition.isDefault ? undefined : this.partition.node.defaultChild;
     if (partitionResource !== undefined) deps.push(partitionResource as unknown as ITerraformDependable);
     // Consumer partitions this app creates exist before the entry names them.
@@ -217,7 +217,7 @@ export class ExportedServices extends Construct {
   private validateExports(): string[] {
     const messages: string[] = [];
     // The aggregate (added exports and connections) is built once for every rule below.
-    const exported = this.exportedServices;
+    const exported = this.services;
     if (exported.length === 0) {
       messages.push(
         ValidationError.message({
@@ -306,7 +306,7 @@ export class ExportedServices extends Construct {
   /** The entry body as the Consul API returns it (without Kind, Name, Partition, Namespace). */
   public toJson(): any {
     return {
-      Services: this.exportedServices.map((e) => {
+      Services: this.services.map((e) => {
         const svc: Record<string, unknown> = { Name: e.serviceName };
         if (e.namespace !== undefined) svc.Namespace = e.namespace;
         svc.Consumers = e.consumers.map((c) => ({ [c.kind]: c.name }));

@@ -103,18 +103,18 @@ export class FailoverTarget {
     /** The service at the target, when it is not the resolver's own service. */
     public readonly serviceName?: string,
     /** The namespace at the target, when given. */
-    public readonly namespace?: string,
+    public readonly targetNamespace?: string,
   ) {}
 
   /** True for targets only Consul Enterprise understands (partitions, namespaces, sameness groups). */
   public get isEnterpriseOnly(): boolean {
-    return this.kind === FailoverTargetKind.PARTITION || this.kind === FailoverTargetKind.SAMENESS_GROUP || this.namespace !== undefined;
+    return this.kind === FailoverTargetKind.PARTITION || this.kind === FailoverTargetKind.SAMENESS_GROUP || this.targetNamespace !== undefined;
   }
 
   /** `peer "dc3"`, `partition "ap1"`, ... as messages name the target. @internal */
   public _describe(): string {
     const service = this.serviceName !== undefined ? ` service "${this.serviceName}"` : '';
-    const ns = this.namespace !== undefined && this.kind !== FailoverTargetKind.NAMESPACE ? ` namespace "${this.namespace}"` : '';
+    const ns = this.targetNamespace !== undefined && this.kind !== FailoverTargetKind.NAMESPACE ? ` namespace "${this.targetNamespace}"` : '';
     return `${this.kind} "${this.name}"${service}${ns}`;
   }
 }
@@ -331,8 +331,8 @@ export class ServiceResolver extends Construct {
       requireEnterprise(this, cluster, 'FailoverTarget.samenessGroup(groupName)', target.name, 'sameness groups');
     } else if (target.kind === FailoverTargetKind.NAMESPACE) {
       requireEnterprise(this, cluster, 'FailoverTarget.namespace(namespace)', target.name, 'namespaces');
-    } else if (target.namespace !== undefined) {
-      requireEnterprise(this, cluster, `FailoverTarget.${target.kind}(namespace)`, target.namespace, 'namespaces');
+    } else if (target.targetNamespace !== undefined) {
+      requireEnterprise(this, cluster, `FailoverTarget.${target.kind}(namespace)`, target.targetNamespace, 'namespaces');
     }
     this.targets.push(target);
   }
@@ -371,7 +371,7 @@ export class ServiceResolver extends Construct {
 
   /** Two targets with the same key send traffic to the same place. */
   private targetKey(t: FailoverTarget): string {
-    const ns = t.kind === FailoverTargetKind.PARTITION ? normalizeNamespace(t.namespace ?? this.namespace) : normalizeNamespace(t.namespace);
+    const ns = t.kind === FailoverTargetKind.PARTITION ? normalizeNamespace(t.targetNamespace ?? this.namespace) : normalizeNamespace(t.targetNamespace);
     return `${t.kind}:${t.name}/${ns ?? ''}/${this.serviceOf(t)}`;
   }
 
@@ -380,7 +380,7 @@ export class ServiceResolver extends Construct {
     if (this.serviceOf(t) !== this.serviceName) return false;
     switch (t.kind) {
       case FailoverTargetKind.PARTITION:
-        return t.name === this.partition.partitionName && normalizeNamespace(t.namespace ?? this.namespace) === this.namespace;
+        return t.name === this.partition.partitionName && normalizeNamespace(t.targetNamespace ?? this.namespace) === this.namespace;
       case FailoverTargetKind.NAMESPACE:
         return normalizeNamespace(t.name) === this.namespace;
       case FailoverTargetKind.DATACENTER:
@@ -433,8 +433,8 @@ export class ServiceResolver extends Construct {
     const prop = group !== undefined ? 'SamenessGroupMember.peer(name)' : 'FailoverTarget.peer(peerName)';
     const what = group !== undefined ? `is a member of sameness group "${group}", the failover target of "${this.serviceName}"` : `is a failover target of "${this.serviceName}"`;
     const exported =
-      remote.isExportedTo(service, ExportConsumer.peer(remoteName), t.namespace) ||
-      (viaGroup && remote.isExportedTo(service, ExportConsumer.samenessGroup(group!), t.namespace));
+      remote.isExportedTo(service, ExportConsumer.peer(remoteName), t.targetNamespace) ||
+      (viaGroup && remote.isExportedTo(service, ExportConsumer.samenessGroup(group!), t.targetNamespace));
     if (!exported) {
       out.push(
         ValidationError.message({
@@ -445,7 +445,7 @@ export class ServiceResolver extends Construct {
         }),
       );
     }
-    const entry = ServiceIntentions.find(remote, service, t.namespace);
+    const entry = ServiceIntentions.find(remote, service, t.targetNamespace);
     for (const caller of this.partition.services) {
       const routed = (caller as { upstreams?: Array<{ destinationName: string; destinationPeer?: string; destinationPartition?: string; destinationNamespace?: string }> }).upstreams?.some(
         (u) => u.destinationName === this.serviceName && u.destinationPeer === undefined && u.destinationPartition === undefined && u.destinationNamespace === this.namespace,
@@ -623,7 +623,7 @@ function renderTarget(t: FailoverTarget): Record<string, string> {
     default:
       break;
   }
-  if (t.namespace !== undefined) out.namespace = t.namespace;
+  if (t.targetNamespace !== undefined) out.namespace = t.targetNamespace;
   return out;
 }
 

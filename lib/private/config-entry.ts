@@ -3,6 +3,7 @@ import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IConsulCluster } from '../cluster';
 import { renderedString } from './rendered';
+import { defaultPartitionOf } from './scoping';
 
 /** What a config entry that the provider has only as `consul_config_entry` needs. */
 export interface RenderedConfigEntryProps {
@@ -33,5 +34,5 @@ export function renderedConfigEntry(scope: Construct, props: RenderedConfigEntry
  * partition (the only one whose copy Consul reads on Enterprise; no partition argument on Community).
  */
 export function clusterConfigEntry(scope: Construct, cluster: IConsulCluster, kind: string, name: string, render: () => unknown): configEntry.ConfigEntry {
-  return renderedConfigEntry(scope, { kind, name, partition: cluster.defaultPartition.resourcePartition, provider: cluster.provider, render });
+  return renderedConfigEntry(scope, { kind, name, partition: defaultPartitionOf(cluster).resourcePartition, provider: cluster.provider, render });
 }

@@ -5,7 +5,7 @@ import { ServiceResolver } from '../config-entries/service-resolver';
 import { SamenessGroup } from '../config-entries/sameness-group';
 import { MeshService } from '../mesh-service';
 import { Namespace } from '../namespace';
-import type { IPartition } from '../partition';
+import { IPartition, Partition } from '../partition';
 import { KIND, registered } from './registry';
 import { isEnterprise } from './scoping';
 
@@ -48,7 +48,7 @@ export function operatorPolicyDocument(cluster: ConsulCluster): AclPolicyDocumen
   for (const p of partitions) {
     if (p.peerings.length > 0) scopeOf(p).addPeeringRule(AccessLevel.WRITE);
     if (p.exportedServices || SamenessGroup.of(p).length > 0) scopeOf(p).addMeshRule(AccessLevel.WRITE);
-    if (!p.isDefault && !p.existing) doc.addOperatorRule(AccessLevel.WRITE);
+    if (p instanceof Partition && !p.isDefault && !p.existing) doc.addOperatorRule(AccessLevel.WRITE);
     if (p.namespaces.some((n) => n instanceof Namespace)) scopeOf(p).addOperatorRule(AccessLevel.WRITE);
     for (const s of p.services) {
       if (s instanceof MeshService && s.serviceDefaults) namespaceOf(p, s.namespace).addServiceRule(s.serviceName, AccessLevel.WRITE);
@@ -57,7 +57,7 @@ export function operatorPolicyDocument(cluster: ConsulCluster): AclPolicyDocumen
       namespaceOf(p, r.namespace).addServiceRule(r.serviceName, AccessLevel.WRITE);
       // Consul also wants read on every other service the chain names (canWriteDiscoveryChain).
       for (const t of r.failoverTargets) {
-        if (t.serviceName !== undefined && t.serviceName !== r.serviceName) namespaceOf(p, t.namespace ?? r.namespace).addServiceRule(t.serviceName, AccessLevel.READ);
+        if (t.serviceName !== undefined && t.serviceName !== r.serviceName) namespaceOf(p, t.targetNamespace ?? r.namespace).addServiceRule(t.serviceName, AccessLevel.READ);
       }
     }
     for (const i of registered<ServiceIntentions>(p, KIND.INTENTIONS)) {

@@ -1,7 +1,7 @@
 import { ConsulEdition } from '../edition';
 import { ValidationError } from '../errors';
 import { IConstruct } from 'constructs';
-import { BY_NAME, KIND, registeredWhere } from './registry';
+import { BY_NAME, KIND, registered, registeredWhere } from './registry';
 import { renderedString } from './rendered';
 
 /*
@@ -25,6 +25,17 @@ export interface InPartition {
 /** True on Consul Enterprise. */
 export function isEnterprise(cluster: HasEdition): boolean {
   return cluster.edition === ConsulEdition.ENTERPRISE;
+}
+
+/**
+ * The `default` partition of `cluster` (every cluster registers it first, in its constructor). Not a member of
+ * `IConsulCluster`: `ConsulCluster.defaultPartition` is the concrete `Partition`, and jsii forbids a class
+ * member whose type is narrower than that of the interface member it implements.
+ */
+export function defaultPartitionOf<P extends InPartition>(cluster: IConstruct): P {
+  const found = registered<P>(cluster, KIND.PARTITION).find((p) => p.isDefault);
+  if (!found) throw new Error(`internal: cluster ${cluster.node.path} has no default partition`);
+  return found;
 }
 
 /** The namespace as the library keeps it: `undefined` for the default namespace (`"default"` or unset). */

@@ -719,7 +719,7 @@ export function readPublicGetters(built: Built): number {
   }
   for (const partition of built.partitions.values()) {
     touch(partition.exportedServices?.toJson());
-    touch(partition.exportedServices?.exportedServices);
+    touch(partition.exportedServices?.services);
     touch(partition.meshGateways.map((g) => g.node.path));
     touch(partition.services.map((s) => s.node.path));
     touch(partition.peerings.map((p) => p.node.path));

@@ -5,6 +5,7 @@ import {
   ConsulEnvoyImage,
   DockerHost,
   DockerNetwork,
+  MeshGateway,
   MeshGatewayMode,
   MeshService,
 } from '../../../lib';
@@ -135,7 +136,7 @@ describe('ClusterDataPlane', () => {
     test('publishes the port for a WAN address on the Docker host, and stops binding the tagged WAN address', () => {
       const { stack, dc1, host, lan1 } = base();
       const plane = new ClusterDataPlane(dc1, 'Plane', { cluster: dc1, host, lan: lan1, retryJoin: ['10.11.0.2'] });
-      const gw = dc1.defaultPartition.meshGateways[0];
+      const gw = dc1.defaultPartition.meshGateways[0] as MeshGateway;
       plane.addGateway(gw, { publishWanPort: true });
       const json = synthJson(stack);
       const agent = byName(json, 'dc1-default-gateway-agent');
