@@ -189,6 +189,46 @@ describe('published package', () => {
     expect(esm.stdout.trim()).toBe(`file://${path.join(unpacked, 'lib', 'index.js')}`);
   }, TIMEOUT);
 
+  test('the control plane loads and synthesizes without @cdktf/provider-docker; the data plane names the missing package', () => {
+    expect(pkg.peerDependenciesMeta).toEqual({ '@cdktf/provider-docker': { optional: true } });
+    // A consumer's node_modules with every peer dependency but the optional one.
+    const consumer = path.join(work, 'no-docker');
+    const modules = path.join(consumer, 'node_modules');
+    fs.mkdirSync(path.join(modules, '@cdktf'), { recursive: true });
+    for (const dep of ['cdktf', 'constructs', '@cdktf/provider-consul']) {
+      fs.symlinkSync(path.join(REPO, 'node_modules', dep), path.join(modules, dep), 'dir');
+    }
+    fs.cpSync(unpacked, path.join(modules, NAME), { recursive: true });
+    const script = [
+      `const { App, TerraformStack } = require('cdktf');`,
+      `const lib = require(${JSON.stringify(NAME)});`,
+      `const app = new App({ outdir: ${JSON.stringify(path.join(consumer, 'out'))} });`,
+      `const stack = new TerraformStack(app, 'mesh');`,
+      `const dc1 = new lib.ConsulCluster(stack, 'Dc1', { datacenter: 'dc1', address: '127.0.0.1:8500' });`,
+      `const dc2 = new lib.ConsulCluster(stack, 'Dc2', { datacenter: 'dc2', address: '127.0.0.1:9500' });`,
+      `dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.1.0.10', wanAddress: '192.0.2.10' });`,
+      `dc2.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.2.0.10', wanAddress: '192.0.2.20' });`,
+      `const peering = new lib.ClusterPeering(stack, 'Peering', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });`,
+      `const web = dc1.defaultPartition.addService('Web', { port: 9090 });`,
+      `web.connectTo(dc2.defaultPartition.addService('Api', { port: 8080 }), { via: peering, localBindPort: 9191 });`,
+      `app.synth();`,
+      `const json = JSON.parse(require('fs').readFileSync(${JSON.stringify(path.join(consumer, 'out', 'stacks', 'mesh', 'cdk.tf.json'))}, 'utf8'));`,
+      `const loaded = Object.keys(require.cache).filter((k) => k.includes('node_modules/@cdktf/provider-docker'));`,
+      `let error = '';`,
+      `try { new lib.DockerHost(new TerraformStack(app, 'dp'), 'Host'); } catch (e) { error = e.message; }`,
+      `console.log(JSON.stringify({ peerings: Object.keys(json.resource.consul_peering ?? {}).length, loaded, error }));`,
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: consumer, env: ENV, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({
+      peerings: 1,
+      loaded: [],
+      error:
+        '[dp/Host] @cdktf/provider-docker is not installed, and the Docker data plane creates its resources with it; ' +
+        'install it beside this library (npm install @cdktf/provider-docker@12.0.3); the control plane alone does not need it',
+    });
+  }, TIMEOUT);
+
   test('engines.node asks for at least what every peer dependency asks for', () => {
     const ours = minimumNode(pkg.engines.node);
     const asked: string[] = [];

@@ -1,9 +1,10 @@
-import * as containerL1 from '@cdktf/provider-docker/lib/container';
-import * as imageL1 from '@cdktf/provider-docker/lib/image';
+import type * as containerL1 from '@cdktf/provider-docker/lib/container';
+import type * as imageL1 from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
 import { ValidationError } from '../../errors';
 import { assertNotBlank, isUnresolved } from '../../private/validate';
 import type { ConsulAgentPod } from './pod';
+import { dockerL1 } from './provider-docker';
 
 /** The application container of a service pod. */
 export interface AppContainerOptions {
@@ -79,7 +80,7 @@ export class AppContainer extends Construct {
       }
     }
     this.imageResource = props.pod.host.pulledImage(props.image);
-    this.resource = new containerL1.Container(this, 'Resource', {
+    this.resource = new (dockerL1(this).container.Container)(this, 'Resource', {
       name: `${props.pod.podName}-${props.containerSuffix ?? 'app'}`,
       image: this.imageResource.imageId,
       command: props.command,

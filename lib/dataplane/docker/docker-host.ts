@@ -1,11 +1,12 @@
-import * as imageL1 from '@cdktf/provider-docker/lib/image';
-import { DockerProvider, DockerProviderConfig } from '@cdktf/provider-docker/lib/provider';
+import type * as imageL1 from '@cdktf/provider-docker/lib/image';
+import type { DockerProvider, DockerProviderConfig } from '@cdktf/provider-docker/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../../errors';
 import { providerWrittenAt, trackProvider } from '../../private/provider-order';
 import { KIND, register, registered } from '../../private/registry';
 import { isUnresolved } from '../../private/validate';
+import { dockerL1 } from './provider-docker';
 
 /** Props of {@link DockerHost}. */
 export interface DockerHostProps {
@@ -43,7 +44,7 @@ export class DockerHost extends Construct {
         fix: 'start with a letter and use letters, digits, "_" and "-"',
       });
     }
-    this.provider = new HostProvider(this, 'Provider', { host: props.host, alias: props.providerAlias });
+    this.provider = new (hostProviderClass(this))(this, 'Provider', { host: props.host, alias: props.providerAlias });
     register(TerraformStack.of(this), KIND.DOCKER_HOST, this);
     this.node.addValidation({
       validate: () => {
@@ -75,7 +76,7 @@ export class DockerHost extends Construct {
     const id = `Image-${imageName.replace(/[^A-Za-z0-9]+/g, '_')}`;
     const existing = this.node.tryFindChild(id) as imageL1.Image | undefined;
     if (existing) return existing;
-    return new imageL1.Image(this, id, { name: imageName, keepLocally: true, provider: this.provider });
+    return new (dockerL1(this).image.Image)(this, id, { name: imageName, keepLocally: true, provider: this.provider });
   }
 
   /**
@@ -120,20 +121,31 @@ export class DockerHost extends Construct {
   }
 }
 
-/** A Docker host's `docker` provider, whose block is written in alias order (see lib/private/provider-order.ts). */
-class HostProvider extends DockerProvider {
-  public constructor(scope: Construct, id: string, config: DockerProviderConfig) {
-    super(scope, id, config);
-    trackProvider(this, PROVIDER_KIND);
-  }
+type HostProviderClass = new (scope: Construct, id: string, config: DockerProviderConfig) => DockerProvider;
+let hostProvider: HostProviderClass | undefined;
 
-  public toTerraform(): any {
-    return DockerProvider.prototype.toTerraform.call(providerWrittenAt(this, PROVIDER_KIND));
-  }
+/**
+ * A Docker host's `docker` provider, whose block is written in alias order (see lib/private/provider-order.ts).
+ * Defined on first use: its base class comes from the optional `@cdktf/provider-docker` (see ./provider-docker.ts).
+ */
+function hostProviderClass(scope: Construct): HostProviderClass {
+  if (hostProvider) return hostProvider;
+  const base = dockerL1(scope).provider.DockerProvider;
+  hostProvider = class HostProvider extends base {
+    public constructor(s: Construct, id: string, config: DockerProviderConfig) {
+      super(s, id, config);
+      trackProvider(this, PROVIDER_KIND);
+    }
 
-  public toHclTerraform(): any {
-    return DockerProvider.prototype.toHclTerraform.call(providerWrittenAt(this, PROVIDER_KIND));
-  }
+    public toTerraform(): any {
+      return base.prototype.toTerraform.call(providerWrittenAt(this, PROVIDER_KIND));
+    }
+
+    public toHclTerraform(): any {
+      return base.prototype.toHclTerraform.call(providerWrittenAt(this, PROVIDER_KIND));
+    }
+  };
+  return hostProvider;
 }
 
 const PROVIDER_KIND = 'docker-host-provider';

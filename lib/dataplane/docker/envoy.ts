@@ -1,4 +1,4 @@
-import * as containerL1 from '@cdktf/provider-docker/lib/container';
+import type * as containerL1 from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
 import type { IAclToken } from '../../acl';
 import type { IMeshGateway } from '../../mesh-gateway';
@@ -6,6 +6,7 @@ import type { ISidecarService } from '../../mesh-service';
 import { isEnterprise } from '../../private/scoping';
 import { assertPort } from '../../private/validate';
 import type { ConsulAgentPod } from './pod';
+import { dockerL1 } from './provider-docker';
 
 /**
  * What an Envoy does: run a mesh gateway (`-gateway=mesh -register` with literal LAN and WAN addresses)
@@ -120,7 +121,7 @@ export class EnvoyContainer extends Construct {
       ...scoping,
     ];
     const ready = `exec 3<>/dev/tcp/127.0.0.1/${this.adminPort} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q LIVE <&3`;
-    this.resource = new containerL1.Container(this, 'Resource', {
+    this.resource = new (dockerL1(this).container.Container)(this, 'Resource', {
       name: `${pod.podName}-envoy`,
       image: pod.image.imageId,
       entrypoint: ['/bin/consul'],

@@ -1,11 +1,12 @@
 import * as path from 'path';
-import * as imageL1 from '@cdktf/provider-docker/lib/image';
+import type * as imageL1 from '@cdktf/provider-docker/lib/image';
 import { AssetType, TerraformAsset, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConsulEdition } from '../../edition';
 import { ValidationError } from '../../errors';
 import { parseVersion } from '../../private/validate';
 import { DataPlaneVersions } from '../versions';
+import { dockerL1 } from './provider-docker';
 
 /** Props of {@link ConsulEnvoyImage}. */
 export interface ConsulEnvoyImageProps {
@@ -84,7 +85,7 @@ export class ConsulEnvoyImage extends Construct {
       path: path.join(__dirname, 'context'),
       type: AssetType.DIRECTORY,
     });
-    this.resource = new imageL1.Image(this, 'Resource', {
+    this.resource = new (dockerL1(this).image.Image)(this, 'Resource', {
       name: this.imageName,
       keepLocally: props.keepLocally ?? true,
       buildAttribute: {

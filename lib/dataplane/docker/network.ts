@@ -1,10 +1,11 @@
-import * as networkL1 from '@cdktf/provider-docker/lib/network';
+import type * as networkL1 from '@cdktf/provider-docker/lib/network';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../../errors';
 import { Cidr, cidrContainsHost, ipv4ToNumber, numberToIpv4, parseCidr } from '../../private/ip';
 import { KIND, register, registered } from '../../private/registry';
 import { assertNotBlank, isUnresolved } from '../../private/validate';
 import type { DockerHost } from './docker-host';
+import { dockerL1 } from './provider-docker';
 
 /** What pods need to know about a Docker network. */
 export interface IDockerNetwork extends IConstruct {
@@ -182,7 +183,7 @@ export class DockerNetwork extends DockerNetworkBase {
 
   public constructor(scope: Construct, id: string, props: DockerNetworkProps) {
     super(scope, id, props);
-    this.resource = new networkL1.Network(this, 'Resource', {
+    this.resource = new (dockerL1(this).network.Network)(this, 'Resource', {
       name: props.networkName,
       driver: 'bridge',
       ipamConfig: [{ subnet: props.subnet, gateway: this.gateway }],

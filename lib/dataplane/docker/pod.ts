@@ -1,4 +1,4 @@
-import * as containerL1 from '@cdktf/provider-docker/lib/container';
+import type * as containerL1 from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
 import { AclToken, IAclToken } from '../../acl';
 import type { IPartition } from '../../partition';
@@ -9,6 +9,7 @@ import { AgentServiceDefinition, ClientAgentConfig } from '../agent';
 import type { DockerHost } from './docker-host';
 import type { ConsulEnvoyImage } from './image';
 import type { IDockerNetwork } from './network';
+import { dockerL1 } from './provider-docker';
 
 /** A network a pod joins, with its fixed address there. */
 export interface PodNetworkAttachment {
@@ -136,7 +137,7 @@ export class ConsulAgentPod extends Construct {
       props.host._claimHostPort(`hostPort of pod "${props.podName}"`, p.hostIp ?? '0.0.0.0', p.hostPort, this);
     }
 
-    this.pause = new containerL1.Container(this, 'Pause', {
+    this.pause = new (dockerL1(this).container.Container)(this, 'Pause', {
       name: `${props.podName}-pause`,
       image: props.image.imageId,
       entrypoint: ['sleep'],
@@ -201,7 +202,7 @@ export class ConsulAgentPod extends Construct {
           content: renderedString(this, `/consul/config/${d.fileStem}.json`, () => JSON.stringify(d.render(), null, 2)),
         })),
     ];
-    this.agent = new containerL1.Container(this, 'Agent', {
+    this.agent = new (dockerL1(this).container.Container)(this, 'Agent', {
       name: `${props.podName}-agent`,
       image: props.image.imageId,
       entrypoint: ['/bin/consul'],

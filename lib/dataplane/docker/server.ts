@@ -1,10 +1,11 @@
-import * as containerL1 from '@cdktf/provider-docker/lib/container';
+import type * as containerL1 from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
 import { ConsulEdition } from '../../edition';
 import { ValidationError } from '../../errors';
 import { assertDnsLabel, assertPort, parseVersion } from '../../private/validate';
 import type { DockerHost } from './docker-host';
 import type { IDockerNetwork } from './network';
+import { dockerL1 } from './provider-docker';
 
 /** Props of {@link ConsulServerContainer}. */
 export interface ConsulServerContainerProps {
@@ -116,7 +117,7 @@ export class ConsulServerContainer extends Construct {
       { file: '/consul/config/secrets.json', content: JSON.stringify(secrets, null, 2), permissions: '0600' },
     ];
     if (props.license !== undefined) uploads.push({ file: '/consul/config/license.hclic', content: props.license, permissions: '0600' });
-    this.resource = new containerL1.Container(this, 'Resource', {
+    this.resource = new (dockerL1(this).container.Container)(this, 'Resource', {
       name: `${props.datacenter}-server`,
       image: image.imageId,
       entrypoint: ['/bin/consul'],
