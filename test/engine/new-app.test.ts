@@ -34,13 +34,14 @@ function scriptFromReadme(readme: string): string {
     const body = m[2];
     if (info[0] === 'sh' && info.length === 1) {
       lines.push(body);
-    } else if (info[0] === 'ts' && info.length === 2) {
+    } else if (info[0] === 'ts' && (info.length === 2 || (info.length === 3 && info[2] === 'nofixture'))) {
+      // `nofixture` tells jsii-rosetta (scripts/jsii-package.js --rosetta) that the block is a whole program.
       const file = info[1];
       if (!/^[\w.-]+$/.test(file)) throw new Error(`README new-app: bad file name "${file}" in a ts block`);
       if (body.includes('\nNEW_APP_EOF\n')) throw new Error('README new-app: a ts block contains the heredoc marker');
       lines.push(`cat > ${file} <<'NEW_APP_EOF'\n${body}NEW_APP_EOF\n`);
     } else {
-      throw new Error(`README new-app: a fenced block is "${m[1]}"; only "sh" (commands) and "ts <file>" (a file) are run`);
+      throw new Error(`README new-app: a fenced block is "${m[1]}"; only "sh" (commands) and "ts <file> [nofixture]" (a file) are run`);
     }
   }
   if (lines.length === 0) throw new Error('README new-app: no fenced block between the markers');
