@@ -41,6 +41,13 @@ function walk(dir: string, prefix = ''): string[] {
   return out.sort();
 }
 
+/** Prints `line` in the run's closing summary (test/summary-reporter.js), or here when run without it. */
+function summaryLine(name: string, line: string): void {
+  const dir = process.env.JEST_SUMMARY_LINES_DIR;
+  if (dir && fs.existsSync(dir)) fs.writeFileSync(path.join(dir, name), `${line}\n`);
+  console.log(line);
+}
+
 const installedVersion = (pkg: string) => JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 
 /**
@@ -119,9 +126,10 @@ describe('jsii: the library in Python, Java, Go and .NET', () => {
     expect(differing).toEqual([]);
     const json = JSON.parse(fs.readFileSync(path.join(pyOut, 'stacks', 'two-clusters', 'cdk.tf.json'), 'utf8'));
     const resources = Object.values<Record<string, unknown>>(json.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
-    console.log(
-      `jsii: python ${wheels[0]}: examples/two-clusters/python/main.py = the TypeScript example, ${files.length} files byte-identical ` +
-        `(${resources} resources); ${pythonRequirements().join(' ')}`,
+    summaryLine(
+      'python-parity',
+      `python parity: default example byte-identical (${resources} resources, ${files.length} files; ${wheels[0]} with ` +
+        `${pythonRequirements().join(' ')})`,
     );
   }, TEN_MINUTES);
 
@@ -141,10 +149,12 @@ describe('jsii: the library in Python, Java, Go and .NET', () => {
     const parsed = gofmt.error ? 'gofmt not installed, Go sources not parsed' : 'Go sources parse (gofmt -e)';
     if (!gofmt.error) expect(gofmt.stderr).toBe('');
     const count = (dir: string, ext: string) => walk(path.join(out, dir)).filter((f) => f.endsWith(ext)).length;
-    console.log(
-      `jsii: sources generated, not compiled: java ${count('java', '.java')} files, go ${count('go', '.go')}, dotnet ${count('dotnet', '.cs')}; ${parsed}. ` +
-        'Not compiled: Maven here serves neither com.hashicorp:cdktf 0.21.0 nor cdktf-provider-consul 10.1.2, the Go proxy refuses ' +
-        'github.com/cdktf/cdktf-provider-consul-go, and no .NET SDK is installed',
+    summaryLine(
+      'jsii-targets',
+      `jsii targets: python built and tested (above); java, go, dotnet sources generated (${count('java', '.java')}, ` +
+        `${count('go', '.go')} and ${count('dotnet', '.cs')} files; ${parsed}) and NOT built: Maven here serves neither ` +
+        'com.hashicorp:cdktf 0.21.0 nor cdktf-provider-consul 10.1.2, the Go proxy refuses github.com/cdktf/cdktf-provider-consul-go, ' +
+        'and no .NET SDK is installed',
     );
   }, TEN_MINUTES);
 });
