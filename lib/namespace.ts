@@ -1,4 +1,5 @@
-import * as namespaceL1 from '@cdktf/provider-consul/lib/namespace';
+// Types only: the module is loaded by the first namespace (Enterprise), not by every program that loads the library.
+import type * as namespaceL1 from '@cdktf/provider-consul/lib/namespace';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from './errors';
 import { MeshService, MeshServiceOptions } from './mesh-service';
@@ -97,7 +98,7 @@ export class Namespace extends Construct implements INamespace {
     super(scope, id);
     this.namespaceName = checkNamespace(this, props.partition, props.namespaceName ?? kebabFromId(id));
     this.partition = props.partition;
-    this.resource = new namespaceL1.Namespace(this, 'Resource', {
+    this.resource = new (require('@cdktf/provider-consul/lib/namespace') as typeof namespaceL1).Namespace(this, 'Resource', {
       name: this.namespaceName,
       description: props.description ?? 'managed by cdktf-consul-peering',
       partition: props.partition.resourcePartition,

@@ -1,4 +1,6 @@
-import * as adminPartition from '@cdktf/provider-consul/lib/admin-partition';
+// Types only: the module is loaded by the first admin partition created (Enterprise), not by every program that
+// loads the library.
+import type * as adminPartition from '@cdktf/provider-consul/lib/admin-partition';
 import { Construct, IConstruct } from 'constructs';
 import type { ConsulCluster, IConsulCluster } from './cluster';
 import { ExportConsumer, ExportedServices, ExportOptions } from './config-entries/exported-services';
@@ -122,7 +124,7 @@ export class Partition extends Construct implements IPartition {
     if (!this.isDefault) {
       requireEnterprise(this, props.cluster, 'partitionName', name, 'admin partitions');
       if (!this.existing) {
-        this.resource = new adminPartition.AdminPartition(this, 'Resource', {
+        this.resource = new (require('@cdktf/provider-consul/lib/admin-partition') as typeof adminPartition).AdminPartition(this, 'Resource', {
           name,
           description: props.description,
           provider: props.cluster.provider,

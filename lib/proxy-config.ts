@@ -169,6 +169,8 @@ export function gatewayProxyConfig(scope: IConstruct, options: MeshGatewayProxyO
 /** Checks `options` of a sidecar now (reported on `scope`) and returns the `Proxy.Config` keys it writes. */
 export function sidecarProxyConfig(scope: IConstruct, options: SidecarProxyOptions = {}): Record<string, unknown> {
   const config = typedConfig(scope, 'proxy', options, SIDECAR);
+  // Most services have no raw keys: the list of keys they may not set is only built for the ones that do.
+  if (options.rawConfig === undefined) return config;
   return withRaw(scope, config, options.rawConfig, [...SIDECAR.map(([, key]) => key), ...OWN_SIDECAR_KEYS]);
 }
 

@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { register, registered, registeredWhere } from '../lib/private/registry';
+import { pathOf, register, registered, registeredWhere } from '../lib/private/registry';
 
 /** Items with a name and a group, registered on one owner. */
 function setup() {
@@ -54,5 +54,16 @@ describe('registry', () => {
     const { owner } = setup();
     expect(registered(owner, 'nothing')).toEqual([]);
     expect(registeredWhere(owner, 'nothing', 'group', group, 'Web')).toEqual([]);
+  });
+
+  test('pathOf builds the same path as constructs, from the scope\'s path', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'test');
+    const outer = new Construct(stack, 'Outer');
+    const inner = new Construct(outer, 'a/b');
+    const leaf = new Construct(inner, 'Leaf');
+    // Children first (their scopes' paths are then computed on the way up), then the rest.
+    for (const c of [leaf, inner, outer, stack, app]) expect(pathOf(c)).toBe(c.node.path);
+    expect(pathOf(app)).toBe('');
   });
 });

@@ -125,6 +125,14 @@ export class ExportedServices extends Construct {
   /** The exporting partition. */
   public readonly partition: IPartition;
   private readonly exports = new Map<string, ExportRecord>();
+  /**
+   * The aggregate behind {@link services} (not copied), with what it was computed from: the partition's
+   * list of incoming connections (the registry hands out a new list after every registration) and the number of
+   * {@link addExport} calls. It is read at least three times at synth (the validation, then cdktf's two resolve
+   * passes of the body), and each read would otherwise rebuild and re-sort it.
+   */
+  private aggregate?: { readonly into: readonly Connection[]; readonly added: number; readonly services: readonly ExportedService[] };
+  private added = 0;
 
   public constructor(scope: Construct, id: string, props: ExportedServicesProps) {
     super(scope, id);
@@ -160,6 +168,7 @@ export class ExportedServices extends Construct {
       requireEnterprise(this, this.partition.cluster, 'namespace', options.namespace, 'namespaces');
     }
     record(this.exports, serviceName, namespaceArg(this.partition, options.namespace), consumer);
+    this.added++;
   }
 
   /**
@@ -167,32 +176,42 @@ export class ExportedServices extends Construct {
    * derived from connections. Copies.
    */
   public get services(): ExportedService[] {
+    return this.aggregated().map((e) => ({ ...e, consumers: [...e.consumers] }));
+  }
+
+  /** {@link services}, shared: do not modify. */
+  private aggregated(): readonly ExportedService[] {
+    const into = registered<Connection>(this.partition, KIND.CONNECTION_INTO);
+    const cached = this.aggregate;
+    if (cached && cached.into === into && cached.added === this.added) return cached.services;
     const all = new Map<string, ExportRecord>();
     for (const [key, e] of this.exports) all.set(key, { ...e, consumers: new Map(e.consumers) });
-    for (const c of registered<Connection>(this.partition, KIND.CONNECTION_INTO)) {
+    for (const c of into) {
       const consumer = c.exportConsumer;
       if (consumer) record(all, c.callee.serviceName, namespaceArg(this.partition, c.callee.namespace), consumer);
     }
-    return [...all.entries()]
+    const services = [...all.entries()]
       .sort(([a], [b]) => compareStrings(a, b))
       .map(([, e]) => ({
         serviceName: e.serviceName,
         namespace: e.namespace,
         consumers: [...e.consumers.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, c]) => c),
       }));
+    this.aggregate = { into, added: this.added, services };
+    return services;
   }
 
   /** True when `serviceName` (in `namespace`) is exported to `consumer`. */
   public isExportedTo(serviceName: string, consumer: ExportConsumer, namespace?: string): boolean {
     const ns = namespaceArg(this.partition, namespace);
-    return this.services.some(
+    return this.aggregated().some(
       (e) => e.serviceName === serviceName && e.namespace === ns && e.consumers.some((c) => c._key() === consumer._key()),
     );
   }
 
   private dependencies(): ITerraformDependable[] {
     const deps: ITerraformDependable[] = [];
-    const exported = this.services;
+    const exported = this.aggregated();
     const partitionResource = this.partition.isDefault ? undefined : this.partition.node.defaultChild;
     if (partitionResource !== undefined) deps.push(partitionResource as unknown as ITerraformDependable);
     // Consumer partitions this app creates exist before the entry names them.
@@ -216,8 +235,7 @@ export class ExportedServices extends Construct {
 
   private validateExports(): string[] {
     const messages: string[] = [];
-    // The aggregate (added exports and connections) is built once for every rule below.
-    const exported = this.services;
+    const exported = this.aggregated();
     if (exported.length === 0) {
       messages.push(
         ValidationError.message({
@@ -306,7 +324,7 @@ export class ExportedServices extends Construct {
   /** The entry body as the Consul API returns it (without Kind, Name, Partition, Namespace). */
   public toJson(): any {
     return {
-      Services: this.services.map((e) => {
+      Services: this.aggregated().map((e) => {
         const svc: Record<string, unknown> = { Name: e.serviceName };
         if (e.namespace !== undefined) svc.Namespace = e.namespace;
         svc.Consumers = e.consumers.map((c) => ({ [c.kind]: c.name }));

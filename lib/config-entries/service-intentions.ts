@@ -138,6 +138,19 @@ export class ServiceIntentions extends Construct {
   /** The destination's namespace, when not `default`. */
   public readonly namespace?: string;
   private readonly sources = new Map<string, IntentionRecord>();
+  /**
+   * The merged sources ({@link allSources}) and their sorted records, with what they were computed from: the
+   * partition's list of incoming connections (the registry hands out a new list after every registration) and
+   * the number of {@link addSource} calls. An entry is read at least three times at synth (its validation,
+   * then cdktf's two resolve passes), and each read would otherwise rebuild and re-sort it.
+   */
+  private merged?: {
+    readonly into: readonly Connection[];
+    readonly added: number;
+    readonly all: ReadonlyMap<string, IntentionRecord>;
+    readonly sorted: readonly IntentionRecord[];
+  };
+  private added = 0;
 
   public constructor(scope: Construct, id: string, props: ServiceIntentionsProps) {
     super(scope, id);
@@ -202,6 +215,7 @@ export class ServiceIntentions extends Construct {
       });
     }
     this.sources.set(source._key(), { source, action, description: description ?? existing?.description });
+    this.added++;
   }
 
   /** True when `source` is allowed (by {@link addSource} or by a connection). */
@@ -211,7 +225,7 @@ export class ServiceIntentions extends Construct {
 
   /** Every source with its action, sorted: the ones added and the ones derived from connections. Copies. */
   public get intentionSources(): IntentionRecord[] {
-    return [...this.allSources().entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, r]) => ({ ...r }));
+    return this.merge().sorted.map((r) => ({ ...r }));
   }
 
   /** The connections that this entry allows (the callers of its destination). */
@@ -219,18 +233,30 @@ export class ServiceIntentions extends Construct {
     return registeredWhere<Connection>(this.partition, KIND.CONNECTION_INTO, BY_NAME, calleeKey, nameKey(this.destinationName, this.namespace));
   }
 
-  private allSources(): Map<string, IntentionRecord> {
+  /** Every source by key: the ones added and the ones derived from connections. Shared: do not modify. */
+  private allSources(): ReadonlyMap<string, IntentionRecord> {
+    return this.merge().all;
+  }
+
+  /** The merged sources, rebuilt only after a change (see {@link merged}). */
+  private merge(): NonNullable<ServiceIntentions['merged']> {
+    const into = registered<Connection>(this.partition, KIND.CONNECTION_INTO);
+    const cached = this.merged;
+    if (cached && cached.into === into && cached.added === this.added) return cached;
     const all = new Map(this.sources);
     for (const c of this.connections()) {
       const source = c.intentionSource;
-      if (!all.has(source._key())) all.set(source._key(), { source, action: IntentionAction.ALLOW, description: c.description });
+      const key = source._key();
+      if (!all.has(key)) all.set(key, { source, action: IntentionAction.ALLOW, description: c.description });
     }
-    return all;
+    const sorted = [...all.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, r]) => r);
+    this.merged = { into, added: this.added, all, sorted };
+    return this.merged;
   }
 
   private validateIntentions(): string[] {
     const messages: string[] = [];
-    if (this.sources.size === 0 && this.connections().length === 0) {
+    if (this.allSources().size === 0) {
       messages.push(
         ValidationError.message({
           prop: 'destinationName',
@@ -240,20 +266,24 @@ export class ServiceIntentions extends Construct {
         }),
       );
     }
-    for (const c of this.connections()) {
-      const own = this.sources.get(c.intentionSource._key());
-      if (own && own.action !== IntentionAction.ALLOW) {
-        messages.push(
-          ValidationError.message({
-            prop: 'addSource(action)',
-            value: own.action,
-            problem: `for source ${describe(c.intentionSource)} contradicts ${c.caller.node.path}.connectTo("${this.destinationName}")`,
-            fix: 'remove the deny or the connection',
-          }),
-        );
+    // Sources added by hand may contradict a connection, and may name a scope that does not exist; connections
+    // alone can do neither (most entries have no other source).
+    if (this.sources.size > 0) {
+      for (const c of this.connections()) {
+        const own = this.sources.get(c.intentionSource._key());
+        if (own && own.action !== IntentionAction.ALLOW) {
+          messages.push(
+            ValidationError.message({
+              prop: 'addSource(action)',
+              value: own.action,
+              problem: `for source ${describe(c.intentionSource)} contradicts ${c.caller.node.path}.connectTo("${this.destinationName}")`,
+              fix: 'remove the deny or the connection',
+            }),
+          );
+        }
       }
+      messages.push(...this.validateSourceScopes());
     }
-    messages.push(...this.validateSourceScopes());
     const twins = ServiceIntentions.entriesFor(this.partition, this.destinationName, this.namespace).filter((e) => e !== this);
     for (const twin of twins) {
       messages.push(
@@ -317,7 +347,7 @@ export class ServiceIntentions extends Construct {
   // A value rendered at synth bypasses the L1's camelCase-to-snake_case mapper, so this must produce Terraform's own
   // attribute names; every attribute of a source is a single word, so the two spellings coincide.
   private renderSources(): intentionsL1.ConfigEntryServiceIntentionsSources[] {
-    return this.intentionSources.map(({ source, action, description }) => ({
+    return this.merge().sorted.map(({ source, action, description }) => ({
       name: source.serviceName,
       peer: source.peerName,
       partition: source.partitionName,

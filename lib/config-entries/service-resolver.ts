@@ -1,4 +1,5 @@
-import * as resolverL1 from '@cdktf/provider-consul/lib/config-entry-service-resolver';
+// Types only: the module (about 300 kB) is loaded by the first resolver, not by every program that loads the library.
+import type * as resolverL1 from '@cdktf/provider-consul/lib/config-entry-service-resolver';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { assertDatacenter } from '../acl/names';
@@ -285,7 +286,7 @@ export class ServiceResolver extends Construct {
     for (const s of props.subsets ?? []) this.addSubset(s);
     for (const t of props.failover ?? []) this.addFailoverTarget(t);
 
-    this.resource = new resolverL1.ConfigEntryServiceResolver(this, 'Resource', {
+    this.resource = new (require('@cdktf/provider-consul/lib/config-entry-service-resolver') as typeof resolverL1).ConfigEntryServiceResolver(this, 'Resource', {
       name: props.serviceName,
       namespace: namespaceResourceArg(this, partition, props.namespace),
       partition: partition.resourcePartition,
