@@ -170,7 +170,16 @@ export class Connection {
 
   /** The outbound connections of `service` (sorted by callee construct path). A new array. */
   public static from(service: IMeshService): Connection[] {
-    return [...registered<Connection>(service, KIND.CONNECTION_FROM)];
+    return [...Connection._outbound(service)];
+  }
+
+  /**
+   * {@link from} without the copy: the registry's list, which is replaced (not changed) when a connection is
+   * added, so callers may cache by its identity. Do not modify.
+   * @internal
+   */
+  public static _outbound(service: IMeshService): readonly Connection[] {
+    return registered<Connection>(service, KIND.CONNECTION_FROM);
   }
 
   /**
@@ -184,7 +193,7 @@ export class Connection {
     check: (connection: Connection) => void,
   ): Connection {
     const connection = new Connection(caller, callee, options);
-    const existing = registered<Connection>(caller, KIND.CONNECTION_FROM).find((c) => c.callee === callee);
+    const existing = Connection._outbound(caller).find((c) => c.callee === callee);
     if (existing) {
       if (existing.sameAs(connection)) return existing;
       throw new ValidationError(caller, {

@@ -390,7 +390,7 @@ export class MeshService extends Construct implements ISidecarService {
 
   /** The upstreams, sorted; shared, not copied (read four times per service: connectTo, two checks, the definition). */
   private sortedUpstreams(): readonly MeshUpstream[] {
-    const connections = Connection.from(this);
+    const connections = Connection._outbound(this);
     const cache = this.upstreamCache;
     if (cache && cache.connections === connections && cache.added === this.added.size) return cache.sorted;
     const all = new Map<string, MeshUpstream>(this.added);
@@ -486,7 +486,7 @@ export class MeshService extends Construct implements ISidecarService {
     const messages: string[] = [];
     // A remote call with failover is routed by the resolver of the callee's name here: a local service of that
     // name would be its primary instead.
-    for (const c of Connection.from(this)) {
+    for (const c of Connection._outbound(this)) {
       if (c.failover.length === 0 || c.kind === ConnectionKind.LOCAL) continue;
       const local = serviceNamed(this.partition, c.callee.serviceName, c.callee.namespace);
       if (local) {
