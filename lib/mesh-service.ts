@@ -190,10 +190,10 @@ export class MeshService extends Construct implements ISidecarService {
   /** Upstreams added with addUpstream(), by destination. Connections keep their own. */
   private readonly added = new Map<string, MeshUpstream>();
   /**
-   * The sorted upstreams, with what they were computed from: the list of connections (the registry hands out
-   * a new list after every change) and the number of added upstreams (they are only ever added).
+   * The sorted upstreams, with the list of connections they were computed from (the registry hands out a new
+   * list after every change); {@link addUpstream} drops them.
    */
-  private upstreamCache?: { readonly connections: readonly Connection[]; readonly added: number; readonly sorted: readonly MeshUpstream[] };
+  private upstreamCache?: { readonly connections: readonly Connection[]; readonly sorted: readonly MeshUpstream[] };
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -308,6 +308,7 @@ export class MeshService extends Construct implements ISidecarService {
     const upstream = resolveUpstream(this, this.partition, target, options, `upstream "${target.serviceName}" of service "${this.serviceName}"`, this.meshGatewayMode);
     this.checkUpstream(upstream);
     this.added.set(upstreamKey(upstream), upstream);
+    this.upstreamCache = undefined;
     return { ...upstream };
   }
 
@@ -392,11 +393,11 @@ export class MeshService extends Construct implements ISidecarService {
   private sortedUpstreams(): readonly MeshUpstream[] {
     const connections = Connection._outbound(this);
     const cache = this.upstreamCache;
-    if (cache && cache.connections === connections && cache.added === this.added.size) return cache.sorted;
+    if (cache && cache.connections === connections) return cache.sorted;
     const all = new Map<string, MeshUpstream>(this.added);
     for (const c of connections) all.set(upstreamKey(c.upstream), c.upstream);
     const sorted = [...all.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, u]) => u);
-    this.upstreamCache = { connections, added: this.added.size, sorted };
+    this.upstreamCache = { connections, sorted };
     return sorted;
   }
 

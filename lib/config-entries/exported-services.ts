@@ -126,13 +126,12 @@ export class ExportedServices extends Construct {
   public readonly partition: IPartition;
   private readonly exports = new Map<string, ExportRecord>();
   /**
-   * The aggregate behind {@link services} (not copied), with what it was computed from: the partition's
-   * list of incoming connections (the registry hands out a new list after every registration) and the number of
-   * {@link addExport} calls. It is read at least three times at synth (the validation, then cdktf's two resolve
-   * passes of the body), and each read would otherwise rebuild and re-sort it.
+   * The aggregate behind {@link services} (not copied), with the partition's list of incoming connections it
+   * was computed from (the registry hands out a new list after every registration); {@link addExport} drops it.
+   * It is read at least three times at synth (the validation, then cdktf's two resolve passes of the body), and
+   * each read would otherwise rebuild and re-sort it.
    */
-  private aggregate?: { readonly into: readonly Connection[]; readonly added: number; readonly services: readonly ExportedService[] };
-  private added = 0;
+  private aggregate?: { readonly into: readonly Connection[]; readonly services: readonly ExportedService[] };
 
   public constructor(scope: Construct, id: string, props: ExportedServicesProps) {
     super(scope, id);
@@ -168,7 +167,7 @@ export class ExportedServices extends Construct {
       requireEnterprise(this, this.partition.cluster, 'namespace', options.namespace, 'namespaces');
     }
     record(this.exports, serviceName, namespaceArg(this.partition, options.namespace), consumer);
-    this.added++;
+    this.aggregate = undefined;
   }
 
   /**
@@ -183,7 +182,7 @@ export class ExportedServices extends Construct {
   private aggregated(): readonly ExportedService[] {
     const into = registered<Connection>(this.partition, KIND.CONNECTION_INTO);
     const cached = this.aggregate;
-    if (cached && cached.into === into && cached.added === this.added) return cached.services;
+    if (cached && cached.into === into) return cached.services;
     const all = new Map<string, ExportRecord>();
     for (const [key, e] of this.exports) all.set(key, { ...e, consumers: new Map(e.consumers) });
     for (const c of into) {
@@ -197,7 +196,7 @@ export class ExportedServices extends Construct {
         namespace: e.namespace,
         consumers: [...e.consumers.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, c]) => c),
       }));
-    this.aggregate = { into, added: this.added, services };
+    this.aggregate = { into, services };
     return services;
   }
 

@@ -139,18 +139,16 @@ export class ServiceIntentions extends Construct {
   public readonly namespace?: string;
   private readonly sources = new Map<string, IntentionRecord>();
   /**
-   * The merged sources ({@link allSources}) and their sorted records, with what they were computed from: the
-   * partition's list of incoming connections (the registry hands out a new list after every registration) and
-   * the number of {@link addSource} calls. An entry is read at least three times at synth (its validation,
-   * then cdktf's two resolve passes), and each read would otherwise rebuild and re-sort it.
+   * The merged sources ({@link allSources}) and their sorted records, with the partition's list of incoming
+   * connections they were computed from (the registry hands out a new list after every registration);
+   * {@link addSource} drops them. An entry is read at least three times at synth (its validation, then cdktf's
+   * two resolve passes), and each read would otherwise rebuild and re-sort it.
    */
   private merged?: {
     readonly into: readonly Connection[];
-    readonly added: number;
     readonly all: ReadonlyMap<string, IntentionRecord>;
     readonly sorted: readonly IntentionRecord[];
   };
-  private added = 0;
 
   public constructor(scope: Construct, id: string, props: ServiceIntentionsProps) {
     super(scope, id);
@@ -215,7 +213,7 @@ export class ServiceIntentions extends Construct {
       });
     }
     this.sources.set(source._key(), { source, action, description: description ?? existing?.description });
-    this.added++;
+    this.merged = undefined;
   }
 
   /** True when `source` is allowed (by {@link addSource} or by a connection). */
@@ -242,7 +240,7 @@ export class ServiceIntentions extends Construct {
   private merge(): NonNullable<ServiceIntentions['merged']> {
     const into = registered<Connection>(this.partition, KIND.CONNECTION_INTO);
     const cached = this.merged;
-    if (cached && cached.into === into && cached.added === this.added) return cached;
+    if (cached && cached.into === into) return cached;
     const all = new Map(this.sources);
     for (const c of this.connections()) {
       const source = c.intentionSource;
@@ -250,7 +248,7 @@ export class ServiceIntentions extends Construct {
       if (!all.has(key)) all.set(key, { source, action: IntentionAction.ALLOW, description: c.description });
     }
     const sorted = [...all.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, r]) => r);
-    this.merged = { into, added: this.added, all, sorted };
+    this.merged = { into, all, sorted };
     return this.merged;
   }
 
