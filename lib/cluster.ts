@@ -11,7 +11,7 @@ import type { IClusterPeering } from './peering';
 import * as errors from './private/errors';
 import { KIND, register, registered } from './private/registry';
 import { isEnterprise, requireEnterprise } from './private/scoping';
-import { providerWrittenAt, trackProvider } from './private/provider-order';
+import { writtenInAliasOrder } from './private/provider-order';
 import { assertDatacenter } from './acl/names';
 import type { AclPolicyDocument } from './acl/policy-document';
 import { operatorPolicyDocument } from './private/operator-policy';
@@ -361,22 +361,7 @@ export class ConsulCluster extends Construct implements IConsulCluster {
 }
 
 /** A cluster's `consul` provider, whose block is written in alias order (see lib/private/provider-order.ts). */
-class ClusterProvider extends ConsulProvider {
-  public constructor(scope: Construct, id: string, config: ConsulProviderConfig) {
-    super(scope, id, config);
-    trackProvider(this, PROVIDER_KIND);
-  }
-
-  public toTerraform(): any {
-    return ConsulProvider.prototype.toTerraform.call(providerWrittenAt(this, PROVIDER_KIND));
-  }
-
-  public toHclTerraform(): any {
-    return ConsulProvider.prototype.toHclTerraform.call(providerWrittenAt(this, PROVIDER_KIND));
-  }
-}
-
-const PROVIDER_KIND = 'consul-cluster-provider';
+const ClusterProvider = writtenInAliasOrder<ConsulProvider, ConsulProviderConfig>(ConsulProvider, 'consul-cluster-provider', 'ClusterProvider');
 
 /** Clusters made by {@link ConsulCluster.fromClusterAttributes}. */
 const IMPORTED = new WeakSet<ConsulCluster>();

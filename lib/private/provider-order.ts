@@ -1,5 +1,5 @@
 import { TerraformProvider, TerraformStack } from 'cdktf';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { register, registered } from './registry';
 import { compareStrings } from './validate';
 
@@ -9,7 +9,7 @@ import { compareStrings } from './validate';
  * cdktf writes the blocks of one provider type as a list in construct-tree order, so on its own that list,
  * and with it the synthesized JSON, would depend on the order in which the program declared the providers.
  * A provider class of this library (one per type: a cluster's consul provider, a Docker host's docker
- * provider) registers itself with `trackProvider` and overrides `toTerraform` to write the block of
+ * provider) is made by `writtenInAliasOrder`: each instance registers itself, and writes the block of
  * `providerWrittenAt(this)`: the n-th one in tree order writes the n-th one by alias (then construct path).
  * Resources still name their provider by its own alias; providers created elsewhere are written where
  * cdktf puts them.
@@ -22,13 +22,35 @@ interface Placement {
 
 const placements = new WeakMap<TerraformStack, Map<string, Placement>>();
 
-/** Registers a provider of `kind` (one kind per provider class) in its stack. */
-export function trackProvider(provider: TerraformProvider, kind: string): void {
-  register(TerraformStack.of(provider), kind, provider);
+/** A provider binding's constructor, as the prebuilt packages declare it. */
+export type ProviderClass<P extends TerraformProvider, C> = new (scope: Construct, id: string, config: C) => P;
+
+/**
+ * `base` extended to write its blocks in alias order among the providers of `kind` (one kind per provider
+ * type). `name` is the class name the construct tree shows.
+ */
+export function writtenInAliasOrder<P extends TerraformProvider, C>(base: ProviderClass<P, C>, kind: string, name: string): ProviderClass<P, C> {
+  const Base = base as unknown as ProviderClass<TerraformProvider, C>;
+  class Ordered extends Base {
+    public constructor(scope: Construct, id: string, config: C) {
+      super(scope, id, config);
+      register(TerraformStack.of(this), kind, this);
+    }
+
+    public toTerraform(): any {
+      return Base.prototype.toTerraform.call(providerWrittenAt(this, kind));
+    }
+
+    public toHclTerraform(): any {
+      return Base.prototype.toHclTerraform.call(providerWrittenAt(this, kind));
+    }
+  }
+  Object.defineProperty(Ordered, 'name', { value: name });
+  return Ordered as unknown as ProviderClass<P, C>;
 }
 
-/** Which provider's block `provider` (tracked under `kind`) writes. */
-export function providerWrittenAt<T extends TerraformProvider>(provider: T, kind: string): T {
+/** Which provider's block `provider` (registered under `kind`) writes. */
+function providerWrittenAt<T extends TerraformProvider>(provider: T, kind: string): T {
   const stack = TerraformStack.of(provider);
   const all = registered<T>(stack, kind);
   let byKind = placements.get(stack);

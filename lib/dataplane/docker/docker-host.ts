@@ -3,7 +3,7 @@ import type { DockerProvider, DockerProviderConfig } from '@cdktf/provider-docke
 import { TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../../errors';
-import { providerWrittenAt, trackProvider } from '../../private/provider-order';
+import { ProviderClass, writtenInAliasOrder } from '../../private/provider-order';
 import { KIND, register, registered } from '../../private/registry';
 import { isUnresolved } from '../../private/validate';
 import { dockerL1 } from './provider-docker';
@@ -121,31 +121,13 @@ export class DockerHost extends Construct {
   }
 }
 
-type HostProviderClass = new (scope: Construct, id: string, config: DockerProviderConfig) => DockerProvider;
-let hostProvider: HostProviderClass | undefined;
+let hostProvider: ProviderClass<DockerProvider, DockerProviderConfig> | undefined;
 
 /**
  * A Docker host's `docker` provider, whose block is written in alias order (see lib/private/provider-order.ts).
- * Defined on first use: its base class comes from the optional `@cdktf/provider-docker` (see ./provider-docker.ts).
+ * Made on first use: its base class comes from the optional `@cdktf/provider-docker` (see ./provider-docker.ts).
  */
-function hostProviderClass(scope: Construct): HostProviderClass {
-  if (hostProvider) return hostProvider;
-  const base = dockerL1(scope).provider.DockerProvider;
-  hostProvider = class HostProvider extends base {
-    public constructor(s: Construct, id: string, config: DockerProviderConfig) {
-      super(s, id, config);
-      trackProvider(this, PROVIDER_KIND);
-    }
-
-    public toTerraform(): any {
-      return base.prototype.toTerraform.call(providerWrittenAt(this, PROVIDER_KIND));
-    }
-
-    public toHclTerraform(): any {
-      return base.prototype.toHclTerraform.call(providerWrittenAt(this, PROVIDER_KIND));
-    }
-  };
+function hostProviderClass(scope: Construct): ProviderClass<DockerProvider, DockerProviderConfig> {
+  hostProvider ??= writtenInAliasOrder<DockerProvider, DockerProviderConfig>(dockerL1(scope).provider.DockerProvider, 'docker-host-provider', 'HostProvider');
   return hostProvider;
 }
-
-const PROVIDER_KIND = 'docker-host-provider';
