@@ -17,29 +17,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { engineCacheDir } from './engine';
+import { filesUnder, runOrFail } from './process';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const EXAMPLE = path.join(REPO, 'examples', 'two-clusters');
 const TEN_MINUTES = 600_000;
 const ENV = { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1', NO_COLOR: '1' };
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = ENV): SpawnSyncReturns<string> {
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
-  return r;
-}
-
-/** Every file under dir, '/'-separated and relative, sorted. */
-function walk(dir: string, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...walk(path.join(dir, entry.name), rel));
-    else out.push(rel);
-  }
-  return out.sort();
-}
+const run = (cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> => runOrFail(cmd, args, cwd, ENV);
 
 /** Prints `line` in the run's closing summary (test/summary-reporter.js), or here when run without it. */
 function summaryLine(name: string, line: string): void {
@@ -119,9 +104,9 @@ describe('jsii: the library in Python, Java, Go and .NET', () => {
     run(process.execPath, ['-e', `require(${JSON.stringify(path.join(EXAMPLE, 'stack.js'))}).buildApp(${JSON.stringify(tsOut)}).synth()`], REPO);
     run(python, [path.join(EXAMPLE, 'python', 'main.py'), pyOut], work);
 
-    const files = walk(tsOut);
+    const files = filesUnder(tsOut);
     expect(files).toContain('stacks/two-clusters/cdk.tf.json');
-    expect(walk(pyOut)).toEqual(files);
+    expect(filesUnder(pyOut)).toEqual(files);
     const differing = files.filter((f) => !fs.readFileSync(path.join(tsOut, f)).equals(fs.readFileSync(path.join(pyOut, f))));
     expect(differing).toEqual([]);
     const json = JSON.parse(fs.readFileSync(path.join(pyOut, 'stacks', 'two-clusters', 'cdk.tf.json'), 'utf8'));
@@ -148,7 +133,7 @@ describe('jsii: the library in Python, Java, Go and .NET', () => {
     const gofmt = spawnSync('gofmt', ['-l', '-e', path.join(out, 'go')], { encoding: 'utf8' });
     const parsed = gofmt.error ? 'gofmt not installed, Go sources not parsed' : 'Go sources parse (gofmt -e)';
     if (!gofmt.error) expect(gofmt.stderr).toBe('');
-    const count = (dir: string, ext: string) => walk(path.join(out, dir)).filter((f) => f.endsWith(ext)).length;
+    const count = (dir: string, ext: string) => filesUnder(path.join(out, dir)).filter((f) => f.endsWith(ext)).length;
     summaryLine(
       'jsii-targets',
       `jsii targets: python built and tested (above); java, go, dotnet sources generated (${count('java', '.java')}, ` +

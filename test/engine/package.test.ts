@@ -10,6 +10,7 @@ import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { filesUnder, runOrFail } from './process';
 
 const REPO = path.resolve(__dirname, '..', '..');
 /** Per test: each spawns node, npm or tsc, while the other suites run in parallel. */
@@ -25,15 +26,8 @@ const ENV = {
   NO_COLOR: '1',
 };
 
-/** Runs a command; fails the test with its output unless it exits 0. */
-function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
-  const r = spawnSync(cmd, args, { cwd, env: ENV, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.error) throw r.error;
-  if (r.status !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
-  }
-  return r;
-}
+/** Runs a command with ENV; fails the test with its output unless it exits 0. */
+const run = (cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> => runOrFail(cmd, args, cwd, ENV);
 
 /** npm prints lifecycle script output before its JSON; the JSON starts at the first line that opens it. */
 function parseNpmJson(stdout: string): any {
@@ -42,16 +36,6 @@ function parseNpmJson(stdout: string): any {
   return JSON.parse(stdout.slice(start));
 }
 
-/** Every file under dir, as '/'-separated paths relative to it, sorted. */
-function walk(dir: string, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...walk(path.join(dir, entry.name), rel));
-    else out.push(rel);
-  }
-  return out.sort();
-}
 
 /** The lowest Node.js version a `>= X.Y.Z` range admits; any other form fails the test, to be looked at. */
 function minimumNode(range: string): number[] {
@@ -94,7 +78,7 @@ describe('published package', () => {
     run('tar', ['-xzf', tarball, '-C', consumer], work);
     unpacked = path.join(consumer, NAME);
     fs.renameSync(path.join(consumer, 'package'), unpacked);
-    files = walk(unpacked);
+    files = filesUnder(unpacked);
   }, 120_000);
 
   afterAll(() => {
@@ -154,7 +138,7 @@ describe('published package', () => {
     const js = files.filter((f) => f.endsWith('.js'));
     expect(js.filter((f) => !fs.existsSync(path.join(copy, f.replace(/\.js$/, '.ts'))))).toEqual([]);
     expect(js.filter((f) => !files.includes(f.replace(/\.js$/, '.d.ts')))).toEqual([]);
-    const sources = walk(path.join(copy, 'lib')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    const sources = filesUnder(path.join(copy, 'lib')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
     expect(sources.filter((f) => !files.includes(`lib/${f.replace(/\.ts$/, '.js')}`))).toEqual([]);
   }, TIMEOUT);
 
