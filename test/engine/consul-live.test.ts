@@ -28,15 +28,24 @@ afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-/** Asserts a full pass: every count complete, and at least one peering, import, call and convergence. */
-function expectAllPassed(label: string, r: LiveResult): void {
+/**
+ * Asserts a full pass: every count complete, and at least one peering, import, call and convergence. With
+ * `operatorTokens`, every stack must also have been applied with its clusters' least-privilege operator
+ * tokens (`operatorPolicyDocument()`), not the management token.
+ */
+function expectAllPassed(label: string, r: LiveResult, operatorTokens = false): void {
   if (r.status !== 0) {
     throw new Error(`live tier failed for ${label} (exit ${r.status}):\n${r.stdout}\n${r.stderr.split('\n').slice(-80).join('\n')}`);
   }
   const m = LIVE_SUMMARY.exec(r.line);
   if (!m) throw new Error(`no summary line for ${label}:\n${r.stdout}`);
   const n = m.slice(1).map((x) => Number(x ?? 0));
-  const [, clusters, active, peerings, imports, importTotal, allowed, allowedTotal, legs, legTotal, denied, deniedTotal, registrations, bootstraps, converged, entries] = n;
+  const [, clusters, active, peerings, imports, importTotal, allowed, allowedTotal, legs, legTotal, denied, deniedTotal, registrations, bootstraps, converged, entries, operator, operatorTotal] = n;
+  if (operatorTokens) {
+    expect(m[17]).toBeDefined();
+    expect(operatorTotal).toBeGreaterThan(0);
+    expect(operator).toBe(operatorTotal);
+  }
   expect(m[1]).toBe(consul.version);
   expect(clusters).toBeGreaterThan(0);
   expect([active, imports, allowed, legs, denied, converged]).toEqual([peerings, importTotal, allowedTotal, legTotal, deniedTotal, entries]);
@@ -71,7 +80,8 @@ describe('live Consul', () => {
       for (const group of groups) {
         // one stack, or stacks that reference each other: applied together, in deployment order
         const stacks = group.map((s) => s.name).join(', ');
-        const r = runLive(consul, group.map((s) => s.file), 240, example.servicesFile);
+        // with each cluster's operatorPolicyDocument() token, as the README tells operators to: proves it is enough
+        const r = runLive(consul, group.map((s) => s.file), 240, example.servicesFile, example.operatorRulesFile);
         if (r.status === 3) {
           // A stack that needs Consul Enterprise (which cannot be built here): said plainly, never hidden.
           expect(r.line).toMatch(/^consul live: skipped, .*Enterprise/);
@@ -79,7 +89,7 @@ describe('live Consul', () => {
           enterpriseSkips.push(stacks);
           continue;
         }
-        expectAllPassed(`example ${name}, stack${group.length > 1 ? 's' : ''} ${stacks}`, r);
+        expectAllPassed(`example ${name}, stack${group.length > 1 ? 's' : ''} ${stacks}`, r, true);
         applied++;
       }
       if (applied === 0 && enterpriseSkips.length > 0) {
@@ -130,6 +140,24 @@ describe('live Consul', () => {
     expect(r.line).toMatch(/calls allowed 0\/1 .*config entries converged 5\/7$/);
     expect(r.stdout).toMatch(/problem: consul_config_entry\.Dc1_ProxyDefaults_\w+ does not converge .*TransparentProxy/);
     expect(r.stdout).toMatch(/problem: web in dc1 calling api in dc2: not allowed/);
+  }, TEN_MINUTES);
+
+  test('fails, naming the resource, when the operator document lacks a rule the stack needs', () => {
+    // The check above applies every example with its operatorPolicyDocument() tokens; this proves those
+    // tokens are what the applier uses: without `peering = write` dc2 cannot generate the peering token.
+    const example = synthesizeForLive(path.join(EXAMPLES, 'two-clusters'), path.join(work, 'operator-broken'));
+    const file = example.operatorRulesFile!;
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const dc2 = doc.clusters.find((c: { datacenter: string }) => c.datacenter === 'dc2');
+    const rules = JSON.parse(dc2.rules);
+    expect(rules.peering).toBe('write');
+    delete rules.peering;
+    dc2.rules = JSON.stringify(rules);
+    fs.writeFileSync(file, JSON.stringify(doc));
+    const r = runLive(consul, example.stacks.map((s) => s.file), 240, example.servicesFile, file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^live: problem: apply: consul_peering_token\.\S+: .*Permission denied/m);
+    console.log(r.stdout.split('\n').filter((l) => l.startsWith('consul live:') || l.startsWith('live: problem:')).join('\n'));
   }, TEN_MINUTES);
 
   test('fails, naming the failover leg, when the failover target does not allow the caller', () => {

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { ConsulCluster } from '../../lib';
 import { collectServiceDefinitions, synthesizeExample } from './conformance';
 import { engineCacheDir, ensureProviders, parseEnvFile } from './engine';
 import { goToolBinary } from './go-tool';
@@ -22,7 +23,7 @@ export const LIVE_SOURCE_DIR = path.resolve(__dirname, '..', 'live');
  * groups are then set (else undefined).
  */
 export const LIVE_SUMMARY =
-  /^consul live: (\S+), (\d+) clusters, peerings ACTIVE (\d+)\/(\d+), imports (\d+)\/(\d+), calls allowed (\d+)\/(\d+)(?: \(failover legs (\d+)\/(\d+)\))? and denied (\d+)\/(\d+), registrations (\d+) with own tokens, bootstraps (\d+), config entries converged (\d+)\/(\d+)$/m;
+  /^consul live: (\S+), (\d+) clusters, peerings ACTIVE (\d+)\/(\d+), imports (\d+)\/(\d+), calls allowed (\d+)\/(\d+)(?: \(failover legs (\d+)\/(\d+)\))? and denied (\d+)\/(\d+), registrations (\d+) with own tokens, bootstraps (\d+), config entries converged (\d+)\/(\d+)(?:, operator tokens (\d+)\/(\d+))?$/m;
 
 export interface LiveConsul {
   readonly binary: string;
@@ -62,10 +63,17 @@ export const DATA_PLANE_SUMMARY =
  * `terraform_remote_state` reads the outputs of an earlier one. `servicesFile` (see {@link writeLiveServices})
  * hands over the service definitions the app leaves to its operator's data plane.
  */
-export function runLive(consul: LiveConsul, stackFiles: string | string[], timeoutSeconds = 240, servicesFile?: string): LiveResult {
+export function runLive(
+  consul: LiveConsul,
+  stackFiles: string | string[],
+  timeoutSeconds = 240,
+  servicesFile?: string,
+  operatorRulesFile?: string,
+): LiveResult {
   const files = typeof stackFiles === 'string' ? [stackFiles] : stackFiles;
   const args = files.flatMap((f) => ['-stack', f]);
   if (servicesFile) args.push('-services', servicesFile);
+  if (operatorRulesFile) args.push('-operator-rules', operatorRulesFile);
   return runApplier(consul, args, timeoutSeconds);
 }
 
@@ -128,6 +136,8 @@ export interface LiveApp {
   readonly stacks: SynthesizedStack[];
   /** The service definitions for the operator's data plane ({@link writeLiveServices}), when `buildApp` gave the app. */
   readonly servicesFile?: string;
+  /** Each cluster's `operatorPolicyDocument()` ({@link writeOperatorRules}), when `buildApp` gave the app. */
+  readonly operatorRulesFile?: string;
 }
 
 /**
@@ -153,7 +163,9 @@ export function synthesizeForLive(exampleDir: string, workDir: string): LiveApp 
     app.synth();
     const servicesFile = path.join(workDir, 'live-services.json');
     writeLiveServices(app, servicesFile);
-    return { outdir: app.outdir, stacks: stacksInDeploymentOrder(app.outdir), servicesFile };
+    const operatorRulesFile = path.join(workDir, 'live-operator-rules.json');
+    writeOperatorRules(app, operatorRulesFile);
+    return { outdir: app.outdir, stacks: stacksInDeploymentOrder(app.outdir), servicesFile, operatorRulesFile };
   } finally {
     if (previous === undefined) delete process.env.CDKTF_OUTDIR;
     else process.env.CDKTF_OUTDIR = previous;
@@ -180,11 +192,28 @@ export function writeLiveServices(app: App, file: string): void {
 }
 
 /**
+ * Writes, for the live tier's `-operator-rules` (test/live/operator.go), the rendered
+ * `operatorPolicyDocument()` of every cluster with ACLs in the app, keyed by its stack and provider alias:
+ * the live tier then applies each stack with a token holding only those rules, as the README tells operators
+ * to, instead of the management token.
+ */
+export function writeOperatorRules(app: App, file: string): void {
+  const clusters = app.node
+    .findAll()
+    .filter(ConsulCluster.isConsulCluster)
+    .filter((c) => c.aclsEnabled)
+    .map((c) => ({ stack: TerraformStack.of(c).node.id, alias: c.provider.alias ?? '', datacenter: c.datacenter, rules: c.operatorPolicyDocument().render() }));
+  fs.writeFileSync(file, `${JSON.stringify({ clusters }, null, 2)}\n`);
+}
+
+/**
  * Deploys stacks in order with the pod runner (test/live/pods.go): Docker networks as bridges, pods as
  * network namespaces, lab servers and client agents for real, Envoy commands with -bootstrap.
  */
-export function runPods(consul: LiveConsul, stackFiles: string[], timeoutSeconds = 300): LiveResult {
-  return runApplier(consul, ['-pods', ...stackFiles.flatMap((f) => ['-stack', f])], timeoutSeconds);
+export function runPods(consul: LiveConsul, stackFiles: string[], timeoutSeconds = 300, operatorRulesFile?: string): LiveResult {
+  const args = ['-pods', ...stackFiles.flatMap((f) => ['-stack', f])];
+  if (operatorRulesFile) args.push('-operator-rules', operatorRulesFile);
+  return runApplier(consul, args, timeoutSeconds);
 }
 
 function runApplier(consul: LiveConsul, args: string[], timeoutSeconds: number): LiveResult {

@@ -39,6 +39,8 @@ type applier struct {
 	registered []registration
 	// serviceTokens: "<provider ref>/<service name>" -> the token its definition was registered with.
 	serviceTokens map[string]string
+	// operator: operatorKey(stack, alias) -> the client of that stack's operator token (operator.go).
+	operator map[string]*api.Client
 }
 
 type registration struct {
@@ -113,7 +115,7 @@ func (a *applier) applyConsul(n *node) error {
 		return err
 	}
 	srv := a.servers[n.Cluster]
-	c := srv.Client
+	c := a.client(n.Cluster)
 	switch n.Address[:strings.LastIndex(n.Address, ".")] {
 	case "consul_acl_policy":
 		p, _, err := c.ACL().PolicyCreate(&api.ACLPolicy{
@@ -261,7 +263,7 @@ func (a *applier) waitHealthy(n *node, b map[string]interface{}, srv *server) er
 	deadline := time.Now().Add(wait)
 	name := str(b, "name")
 	for {
-		entries, _, err := srv.Client.Health().Service(name, "", b["passing"] == true, queryOpts(b, n.Cluster))
+		entries, _, err := a.client(n.Cluster).Health().Service(name, "", b["passing"] == true, queryOpts(b, n.Cluster))
 		if err == nil && len(entries) > 0 {
 			return nil
 		}

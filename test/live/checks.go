@@ -27,8 +27,11 @@ type report struct {
 	Registrations            int
 	Bootstraps               int
 	ConvergedOK, Converged   int
-	Problems                 []string
-	Notes                    []string
+	// OperatorTokens of OperatorClusters (stack, cluster) pairs were applied with the least-privilege token
+	// of -operator-rules (operator.go); both stay 0 without it.
+	OperatorTokens, OperatorClusters int
+	Problems                         []string
+	Notes                            []string
 }
 
 func (r *report) problem(format string, args ...interface{}) {
@@ -36,19 +39,24 @@ func (r *report) problem(format string, args ...interface{}) {
 }
 
 func (r *report) ok() bool {
-	return len(r.Problems) == 0 && r.PeeringsActive == r.Peerings && r.ImportsOK == r.Imports &&
+	return len(r.Problems) == 0 && r.OperatorTokens == r.OperatorClusters && r.PeeringsActive == r.Peerings && r.ImportsOK == r.Imports &&
 		r.AllowedOK == r.Allowed && r.LegsOK == r.Legs && r.DeniedOK == r.Denied && r.ConvergedOK == r.Converged
 }
 
-// line is the summary; `(failover legs N/N)` appears only when some call resolves through failover targets.
+// line is the summary; `(failover legs N/N)` appears only when some call resolves through failover targets,
+// `, operator tokens N/N` only with -operator-rules.
 func (r *report) line() string {
 	legs := ""
 	if r.Legs > 0 {
 		legs = fmt.Sprintf(" (failover legs %d/%d)", r.LegsOK, r.Legs)
 	}
-	return fmt.Sprintf("consul live: %s, %d clusters, peerings ACTIVE %d/%d, imports %d/%d, calls allowed %d/%d%s and denied %d/%d, registrations %d with own tokens, bootstraps %d, config entries converged %d/%d",
+	operator := ""
+	if r.OperatorClusters > 0 {
+		operator = fmt.Sprintf(", operator tokens %d/%d", r.OperatorTokens, r.OperatorClusters)
+	}
+	return fmt.Sprintf("consul live: %s, %d clusters, peerings ACTIVE %d/%d, imports %d/%d, calls allowed %d/%d%s and denied %d/%d, registrations %d with own tokens, bootstraps %d, config entries converged %d/%d%s",
 		r.Version, r.Clusters, r.PeeringsActive, r.Peerings, r.ImportsOK, r.Imports, r.AllowedOK, r.Allowed, legs,
-		r.DeniedOK, r.Denied, r.Registrations, r.Bootstraps, r.ConvergedOK, r.Converged)
+		r.DeniedOK, r.Denied, r.Registrations, r.Bootstraps, r.ConvergedOK, r.Converged, operator)
 }
 
 // printDetails prints the notes (with how each gateway stand-in routed, by name) and the problems, one line each.

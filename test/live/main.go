@@ -51,6 +51,7 @@ func main() {
 	consulBin := flag.String("consul", "", "path to the consul binary (v1.14.0)")
 	var stacks stackList
 	flag.Var(&stacks, "stack", "path to a synthesized cdk.tf.json; repeat it for the stacks of one app, in deployment order")
+	operatorRulesFile := flag.String("operator-rules", "", "apply each stack with a token holding only its cluster's operatorPolicyDocument() rules (operator.go), not the management token")
 	services := flag.String("services", "", "the service definitions an app leaves to its operator's data plane, with their tokens' expressions (dataplane.go)")
 	pods := flag.Bool("pods", false, "pod runner: emulate the stacks' Docker resources and run the data plane's agents for real")
 	timeout := flag.Duration("timeout", 240*time.Second, "hard limit for the whole run")
@@ -70,9 +71,9 @@ func main() {
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	go func() { <-sig; cancel() }()
 	if *pods {
-		os.Exit(runPods(ctx, *consulBin, stacks, *keep))
+		os.Exit(runPods(ctx, *consulBin, stacks, *operatorRulesFile, *keep))
 	}
-	os.Exit(run(ctx, *consulBin, stacks, *services, *keep, *hold))
+	os.Exit(run(ctx, *consulBin, stacks, *services, *operatorRulesFile, *keep, *hold))
 }
 
 // reexecInNetns runs this command again in a new network namespace and waits for it, killing it (and so,
@@ -111,11 +112,15 @@ func reexecInNetns(timeout time.Duration) int {
 
 var ipOnly = regexp.MustCompile(`^[0-9.]+$`)
 
-func run(ctx context.Context, consulBin string, stackFiles []string, servicesFile string, keep, hold bool) int {
+func run(ctx context.Context, consulBin string, stackFiles []string, servicesFile, operatorRulesFile string, keep, hold bool) int {
 	rep := &report{}
 	fail := func(format string, args ...interface{}) int {
 		fmt.Fprintf(os.Stderr, "live: "+format+"\n", args...)
 		return 2
+	}
+	operatorRules, err := readOperatorRules(operatorRulesFile)
+	if err != nil {
+		return fail("%v", err)
 	}
 	// Stacks in deployment order, sharing one cluster (one server) per datacenter.
 	dcs := map[string]*cluster{}
@@ -292,7 +297,10 @@ func run(ctx context.Context, consulBin string, stackFiles []string, servicesFil
 		}
 		a.s, a.r, a.pods, a.podOf = s, &resolver{s: s, vars: vars}, podsOf[s], podOfOf[s]
 		applyStart := time.Now()
-		err := a.apply()
+		err := a.useOperatorTokens(operatorRules)
+		if err == nil {
+			err = a.apply()
+		}
 		if err == nil {
 			err = a.evaluateOutputs()
 		}

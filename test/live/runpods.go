@@ -10,10 +10,14 @@ import (
 
 // runPods deploys the stacks in order with the pod runner for Docker resources and the applier for Consul
 // resources, then runs the live tier's checks and the data plane's own.
-func runPods(ctx context.Context, consulBin string, files []string, keep bool) int {
+func runPods(ctx context.Context, consulBin string, files []string, operatorRulesFile string, keep bool) int {
 	fail := func(format string, args ...interface{}) int {
 		fmt.Fprintf(os.Stderr, "live: "+format+"\n", args...)
 		return 2
+	}
+	operatorRules, err := readOperatorRules(operatorRulesFile)
+	if err != nil {
+		return fail("%v", err)
 	}
 	var stacks []*stack
 	for _, f := range files {
@@ -80,6 +84,10 @@ func runPods(ctx context.Context, consulBin string, files []string, keep bool) i
 			}
 			a = &applier{ctx: ctx, s: s, r: res, servers: servers, consul: consulBin, root: root, apps: r.apps, rep: rep,
 				serviceTokens: map[string]string{}}
+			if err := a.useOperatorTokens(operatorRules); err != nil {
+				rep.problem("%v", err)
+				break
+			}
 		}
 		for _, n := range s.Order {
 			if ctx.Err() != nil {
