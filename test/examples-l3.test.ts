@@ -8,10 +8,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdktf';
-import { MeshAddressPlan } from '../lib';
+import { ConsulMesh, MeshAddressPlan } from '../lib';
 import { TwoClustersStack as TwoClustersL3Stack } from '../examples/two-clusters/stack';
 import { TwoClustersL2Stack as TwoClustersStack } from '../examples/two-clusters-l2/stack';
 import * as three from '../examples/three-clusters/stack';
+import * as lab from '../examples/local-lab/stack';
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
 
@@ -43,12 +44,34 @@ function withoutComments(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '//').map(([k, v]) => [k, withoutComments(v)]));
 }
 
-/** Non-blank, non-comment lines of the constructor body of the first class in `file` (how the READMEs count). */
-function constructorLines(file: string): number {
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  const start = lines.findIndex((l) => l.includes('public constructor('));
-  const end = lines.findIndex((l, i) => i > start && l === '  }');
-  return lines.slice(start + 1, end).filter((l) => l.trim() !== '' && !l.trim().startsWith('//')).length;
+/**
+ * Lines of user code in an example's stack module, as the READMEs count them: every non-blank, non-comment
+ * line of the file except the imports and the boilerplate the examples share (`export const STACK_NAME` and
+ * `export function buildApp`). Module-level constants (a topology, helpers) count like the constructor.
+ */
+function userCodeLines(file: string): number {
+  let inComment = false;
+  let skipUntil: RegExp | undefined;
+  let count = 0;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const t = line.trim();
+    if (inComment) {
+      inComment = !t.includes('*/');
+    } else if (t.startsWith('/*')) {
+      inComment = !t.includes('*/');
+    } else if (skipUntil) {
+      if (skipUntil.test(line)) skipUntil = undefined;
+    } else if (t === '' || t.startsWith('//')) {
+      // blank or a comment
+    } else if (/^import\b/.test(line)) {
+      if (!t.endsWith(';')) skipUntil = /;\s*$/; // a multi-line import
+    } else if (/^export function buildApp\(/.test(line)) {
+      skipUntil = /^\}/;
+    } else if (!/^export const STACK_NAME = /.test(line)) {
+      count++;
+    }
+  }
+  return count;
 }
 
 describe('examples/two-clusters (on the L3) against examples/two-clusters-l2', () => {
@@ -81,11 +104,36 @@ describe('examples/two-clusters (on the L3) against examples/two-clusters-l2', (
   });
 
   test('is at most 25 lines of user code, as its README says', () => {
-    const count = constructorLines(path.join(EXAMPLES, 'two-clusters', 'stack.ts'));
+    const count = userCodeLines(path.join(EXAMPLES, 'two-clusters', 'stack.ts'));
     expect(count).toBeLessThanOrEqual(25);
     const readme = fs.readFileSync(path.join(EXAMPLES, 'two-clusters', 'README.md'), 'utf8');
     expect(readme).toContain(`${count} lines of user code`);
-    expect(readme).toContain(`${constructorLines(path.join(EXAMPLES, 'two-clusters-l2', 'stack.ts'))} lines`);
+    expect(readme).toContain(`${userCodeLines(path.join(EXAMPLES, 'two-clusters-l2', 'stack.ts'))} lines`);
+  });
+
+  test('derives its lab topology and every address: only the call\'s local port is given', () => {
+    const mesh = new TwoClustersL3Stack(Testing.app(), 'two-clusters').node.findChild('Default') as ConsulMesh;
+    expect(mesh.labTopology).toEqual(MeshAddressPlan.labTopology(['dc1', 'dc2']));
+    expect(mesh.labTopology).toEqual(lab.TOPOLOGY);
+    expect(mesh.allocations.filter((a) => a.pinned)).toEqual([
+      { owner: 'upstream dc1/web -> dc2/api', network: '127.0.0.1 in the pod of dc1/web', value: '9191', pinned: true },
+    ]);
+    expect(mesh.allocations.filter((a) => !a.pinned)).toHaveLength(6); // two gateways (LAN and WAN), two services
+  });
+
+  test('its README and the local lab\'s state the derived topology and addresses', () => {
+    const mesh = new TwoClustersL3Stack(Testing.app(), 'two-clusters').node.findChild('Default') as ConsulMesh;
+    for (const example of ['two-clusters', 'two-clusters-l2', 'local-lab']) {
+      const readme = fs.readFileSync(path.join(EXAMPLES, example, 'README.md'), 'utf8');
+      expect({ example, wan: readme.includes(mesh.labTopology!.wanSubnet) }).toEqual({ example, wan: true });
+      for (const c of mesh.labTopology!.clusters) {
+        expect({ example, lan: readme.includes(c.lanSubnet) }).toEqual({ example, lan: true });
+        expect({ example, http: readme.includes(`127.0.0.1:${c.httpHostPort}`) }).toEqual({ example, http: true });
+      }
+      for (const a of mesh.allocations.filter((x) => !x.pinned)) {
+        expect({ example, address: a.value, found: readme.includes(a.value) }).toEqual({ example, address: a.value, found: true });
+      }
+    }
   });
 });
 

@@ -227,11 +227,11 @@ describe('renderTopology', () => {
       const order = [
         `subgraph ${idOf('c', dc1.node.path)} ["cluster dc1 (Community)"]`,
         `subgraph ${partitionId(p1)} ["partition default"]`,
-        `${nodeId(gw1)}{{"mesh-gateway<br/>mode local<br/>WAN 10.10.0.11:8443<br/>peers #quot;dc2#quot;"}}`,
+        `${nodeId(gw1)}{{"mesh-gateway<br/>mode local<br/>WAN 10.10.119.200:8443<br/>peers #quot;dc2#quot;"}}`,
         `${nodeId(web)}(["web"])`,
         `subgraph ${idOf('c', dc2.node.path)} ["cluster dc2 (Community)"]`,
         `subgraph ${partitionId(p2)} ["partition default"]`,
-        `${nodeId(gw2)}{{"mesh-gateway<br/>mode local<br/>WAN 10.10.0.12:8443<br/>peers #quot;dc1#quot;"}}`,
+        `${nodeId(gw2)}{{"mesh-gateway<br/>mode local<br/>WAN 10.10.100.57:8443<br/>peers #quot;dc1#quot;"}}`,
         `${nodeId(api)}(["api"])`,
       ].map(at);
       expect(order.every((i) => i > 0)).toBe(true);
@@ -263,7 +263,7 @@ describe('renderTopology', () => {
         expect(nodes.get(nodeId(c))).toBeDefined();
         expect(nodes.get(nodeId(c))).toBe(fromMermaid.get(nodeId(c)));
       }
-      expect(nodes.get(nodeId(gw1))).toBe('mesh-gateway\nmode local\nWAN 10.10.0.11:8443\npeers "dc2"');
+      expect(nodes.get(nodeId(gw1))).toBe('mesh-gateway\nmode local\nWAN 10.10.119.200:8443\npeers "dc2"');
     });
 
     test.each([

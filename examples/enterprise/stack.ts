@@ -14,9 +14,9 @@ import {
 
 /**
  * Where everything lives: one Docker host, a WAN network for the gateways, a LAN per cluster with the
- * cluster's Enterprise server on ".2" and its HTTP API published on 127.0.0.1. The same networks and
- * addresses as the local lab, whose servers are Community Edition: here the servers must be Consul
- * Enterprise (see README.md, step 1).
+ * cluster's Enterprise server on ".2" and its HTTP API published on 127.0.0.1. The network names of the local
+ * lab, with this example's own subnets and ports (the local lab derives others, and its servers are
+ * Community Edition): here the servers must be Consul Enterprise (see README.md, step 1).
  */
 export const TOPOLOGY: LabTopology = {
   wanSubnet: '10.10.0.0/24',

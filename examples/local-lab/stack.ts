@@ -1,12 +1,20 @@
 import { App, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { PeeringLabServers } from '../../lib';
-import { TOPOLOGY, TwoClustersStack } from '../two-clusters/stack';
+import { MeshAddressPlan, PeeringLabServers } from '../../lib';
+import { TwoClustersStack } from '../two-clusters/stack';
+
+/**
+ * Where everything lives, derived from the datacenter names exactly as the mesh of stack 2 derives it
+ * (MeshAddressPlan): the WAN `10.10.0.0/16`, the LANs `dc1-lan` `10.156.0.0/16` and `dc2-lan`
+ * `10.249.0.0/16` with each cluster's server on `.2`, and the HTTP APIs on 127.0.0.1:20156 (dc1) and
+ * 127.0.0.1:20249 (dc2).
+ */
+export const TOPOLOGY = MeshAddressPlan.labTopology(['dc1', 'dc2']);
 
 /**
  * Stack 1 of the local lab: the networks and one Consul server per cluster, in Docker. ACLs are on with a
  * known management token (a sensitive variable), Connect and peering on, gRPC TLS on 8503, and the HTTP API
- * published on 127.0.0.1:8500 (dc1) and 127.0.0.1:9500 (dc2), where stack 2 points its providers.
+ * published on 127.0.0.1:20156 (dc1) and 127.0.0.1:20249 (dc2), where stack 2 points its providers.
  */
 export class LabServersStack extends TerraformStack {
   public constructor(scope: Construct, id: string) {

@@ -5,24 +5,20 @@ import {
   ClusterPeering,
   ConsulCluster,
   DockerHost,
-  LabTopology,
+  MeshAddressPlan,
   MeshGatewayMode,
   PeeringLabServers,
   ServiceProtocol,
 } from '../../lib';
 
 /**
- * Where everything lives: one Docker host, a WAN network for the gateways, a LAN per cluster with the
- * cluster's server on ".2" and its HTTP API published on 127.0.0.1 (the local lab's first stack creates
- * exactly this; with your own servers, create the same networks or change the values).
+ * Where everything lives: one Docker host, the WAN `10.10.0.0/16` for the gateways, a LAN per cluster
+ * (dc1 `10.156.0.0/16`, dc2 `10.249.0.0/16`) with the cluster's server on ".2" and its HTTP API published on
+ * 127.0.0.1 (dc1 port 20156, dc2 port 20249): the lab topology the L3 derives from the datacenter names
+ * (see `MeshAddressPlan`), which the local lab's first stack creates. With your own servers, create the same
+ * networks or write your own `LabTopology`.
  */
-export const TOPOLOGY: LabTopology = {
-  wanSubnet: '10.10.0.0/24',
-  clusters: [
-    { datacenter: 'dc1', lanSubnet: '10.11.0.0/24', httpHostPort: 8500 },
-    { datacenter: 'dc2', lanSubnet: '10.12.0.0/24', httpHostPort: 9500 },
-  ],
-};
+export const TOPOLOGY = MeshAddressPlan.labTopology(['dc1', 'dc2']);
 
 /**
  * Two Community clusters, dc1 and dc2, peered through a mesh gateway in each; `web` in dc1 calls `api`
@@ -64,8 +60,16 @@ export class TwoClustersL2Stack extends TerraformStack {
       token: tokens.dc2.stringValue,
       meshGatewayMode: MeshGatewayMode.LOCAL,
     });
-    const gw1 = dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.11.0.10', wanAddress: '10.10.0.11' });
-    const gw2 = dc2.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.12.0.10', wanAddress: '10.10.0.12' });
+    // The addresses the L3 derives (dc1: LAN 10.156.79.254, WAN 10.10.119.200; dc2: LAN 10.249.79.254, WAN
+    // 10.10.100.57), computed here the way it computes them: from names, the first gateway of each default partition.
+    const gw1 = dc1.defaultPartition.addMeshGateway('Gateway', {
+      lanAddress: MeshAddressPlan.gatewayLanAddress(spec1.lanSubnet, 'default', 1),
+      wanAddress: MeshAddressPlan.gatewayWanAddress(TOPOLOGY.wanSubnet, 'dc1', 'default', 1),
+    });
+    const gw2 = dc2.defaultPartition.addMeshGateway('Gateway', {
+      lanAddress: MeshAddressPlan.gatewayLanAddress(spec2.lanSubnet, 'default', 1),
+      wanAddress: MeshAddressPlan.gatewayWanAddress(TOPOLOGY.wanSubnet, 'dc2', 'default', 1),
+    });
 
     // dc2 accepts (generates the token), dc1 dials. dc2 calls dc1 "dc1"; dc1 calls dc2 "dc2".
     const peering = new ClusterPeering(this, 'Dc2Dc1', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
@@ -95,8 +99,9 @@ export class TwoClustersL2Stack extends TerraformStack {
       image: 'nginx:1.27-alpine',
       healthCheck: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:80/'],
     };
-    plane1.addService(web, { address: '10.11.0.20', app: demo });
-    plane2.addService(api, { address: '10.12.0.20', app: demo });
+    // The addresses the L3 derives: web 10.156.150.119, api 10.249.70.199.
+    plane1.addService(web, { address: MeshAddressPlan.serviceLanAddress(spec1.lanSubnet, 'default', 'default', 'web'), app: demo });
+    plane2.addService(api, { address: MeshAddressPlan.serviceLanAddress(spec2.lanSubnet, 'default', 'default', 'api'), app: demo });
   }
 }
 
