@@ -9,7 +9,7 @@ import type { IClusterPeering } from './peering';
 import { KIND, pathOf, register, registered } from './private/registry';
 import { describePartition, namespaceArg } from './private/scoping';
 import { resolveUpstream } from './private/upstream';
-import { assertDnsLabel, assertPeerName } from './private/validate';
+import { assertDnsLabel, assertPeerName, assertServiceName } from './private/validate';
 
 /**
  * Where an upstream points: a local service, a service of a cluster peer, or a service of another admin
@@ -46,7 +46,7 @@ export class UpstreamTarget {
     /** Destination namespace (Enterprise). */
     public readonly namespace?: string,
   ) {
-    assertDnsLabel('serviceName', serviceName);
+    assertServiceName('serviceName', serviceName);
     if (namespace !== undefined) assertDnsLabel('namespace', namespace);
   }
 

@@ -7,7 +7,7 @@ import { KIND, register, registered } from './private/registry';
 import { renderedString } from './private/rendered';
 import { gatewayProxyConfig, MeshGatewayProxyOptions } from './proxy-config';
 import { describePartition, isEnterprise } from './private/scoping';
-import { assertDnsLabel, assertNotBlank, assertPort, assertPositiveInteger, compareStrings, isUnresolved, kebabFromId } from './private/validate';
+import { assertNotBlank, assertServiceName, assertPort, assertPositiveInteger, compareStrings, isUnresolved, kebabFromId } from './private/validate';
 
 /** What other constructs need to know about a mesh gateway. */
 export interface IMeshGateway extends IConstruct {
@@ -156,7 +156,7 @@ export class MeshGateway extends Construct implements IMeshGateway {
   public constructor(scope: Construct, id: string, props: MeshGatewayProps) {
     super(scope, id);
     this.gatewayServiceName = props.serviceName ?? 'mesh-gateway';
-    assertDnsLabel('serviceName', this.gatewayServiceName, this);
+    assertServiceName('serviceName', this.gatewayServiceName, this);
     assertNotBlank('lanAddress', props.lanAddress, this);
     assertNotBlank('wanAddress', props.wanAddress, this);
     this.lanPort = props.lanPort ?? MeshGateway.DEFAULT_PORT;

@@ -3,7 +3,7 @@ import { AclToken, IAclToken } from './acl';
 import { ExportConsumer } from './config-entries/exported-services';
 import { ServiceDefaults, ServiceProtocol } from './config-entries/service-defaults';
 import { IntentionAction, IntentionSource, ServiceIntentions } from './config-entries/service-intentions';
-import { Connection, ConnectionKind, ConnectionOptions, MeshUpstream, UpstreamOptions } from './connection';
+import { Connection, ConnectionKind, ConnectionOptions, MeshUpstream, UpstreamOptions, UpstreamTarget } from './connection';
 import { FailoverTarget, ServiceResolver } from './config-entries/service-resolver';
 import { ValidationError } from './errors';
 import { MeshGatewayMode } from './mesh-gateway-mode';
@@ -285,7 +285,8 @@ export class MeshService extends Construct implements ISidecarService {
 
   /**
    * Adds an upstream to the sidecar. Idempotent for the same target and options; throws when the target is
-   * already an upstream with other options, or when the local bind port is taken.
+   * already an upstream with other options, when the local bind port is taken, or when the target is this
+   * service itself (its own name in its own partition and namespace, without a peer).
    * Prefer {@link connectTo}: it also writes the export and the intention.
    */
   public addUpstream(options: UpstreamOptions): MeshUpstream {
@@ -302,6 +303,7 @@ export class MeshService extends Construct implements ISidecarService {
         });
       }
     }
+    this.checkNotSelf(target);
     if (normalizeNamespace(target.namespace) !== undefined) {
       requireEnterprise(this, cluster, `upstream "${target.serviceName}" to namespace`, target.namespace, 'namespaces');
     }
@@ -435,6 +437,29 @@ export class MeshService extends Construct implements ISidecarService {
       },
     };
     return { service };
+  }
+
+  /**
+   * Throws when `target` is this service itself: no peer and no partition (the caller's own partition), its
+   * own name, and its own namespace. A target without a namespace counts as the caller's namespace, because
+   * Consul resolves an upstream without `destination_namespace` in the namespace of the proxy's service
+   * (agent/structs/service_definition.go `NodeService`, agent/proxycfg `state.go`). The same name through a
+   * peer, in another partition or in another namespace is another service.
+   */
+  private checkNotSelf(target: UpstreamTarget): void {
+    if (target.isRemote || target.serviceName !== this.serviceName) return;
+    const namespace = target.namespace === undefined ? this.namespace : normalizeNamespace(target.namespace);
+    if (namespace !== this.namespace) return;
+    throw new ValidationError(this, {
+      prop: 'addUpstream(target)',
+      value: target.serviceName,
+      problem:
+        `names the service that declares the upstream (${describePartition(this.partition)}, namespace ` +
+        `"${this.namespace ?? 'default'}", no peer): its sidecar would route the service to itself`,
+      fix:
+        'a service reaches itself without its sidecar: remove the upstream; for a copy of the service elsewhere, ' +
+        'name it with UpstreamTarget.peerService(), partitionService() or another namespace',
+    });
   }
 
   /**
@@ -614,7 +639,7 @@ class ImportedMeshService extends Construct implements IMeshService {
 
   public constructor(scope: Construct, id: string, attrs: MeshServiceAttributes) {
     super(scope, id);
-    assertDnsLabel('serviceName', attrs.serviceName, this);
+    assertServiceName('serviceName', attrs.serviceName, this);
     if (attrs.namespace !== undefined) {
       assertDnsLabel('namespace', attrs.namespace, this);
       if (normalizeNamespace(attrs.namespace) !== undefined) {

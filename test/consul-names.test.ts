@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { ClusterPeering, ConsulCluster, ExportConsumer, IntentionSource } from '../lib';
+import { ClusterPeering, ConsulCluster, ExportConsumer, IntentionSource, MeshService, ServiceIntentions, UpstreamTarget } from '../lib';
 import { validationErrorOf } from './fixtures/errors';
 import { emptyStack } from './fixtures/stack';
 import { twoClusters } from './fixtures/topology';
@@ -36,6 +36,49 @@ describe('names Consul refuses', () => {
     expect(validationErrorOf(() => ExportConsumer.peer('Dc2')).prop).toBe('peerName');
     expect(validationErrorOf(() => IntentionSource.peerService('DC1', 'web')).prop).toBe('peerName');
     expect(() => ExportConsumer.peer('dc-2')).not.toThrow();
+  });
+});
+
+describe('service names follow one rule, wherever the library writes one', () => {
+  // MeshService requires a lower-case DNS label (service identity and DNS); a name given as a string elsewhere
+  // names such a service, so it follows the same rule.
+  const upper = 'Api';
+
+  test('upstream targets', () => {
+    for (const make of [() => UpstreamTarget.service(upper), () => UpstreamTarget.peerService('dc2', upper), () => UpstreamTarget.partitionService('ap1', upper)]) {
+      const e = validationErrorOf(make);
+      expect([e.prop, e.value]).toEqual(['serviceName', upper]);
+      expect(e.message).toContain('is not a service name Consul accepts for a service identity token and DNS');
+      expect(e.fix).toContain('e.g. "api"');
+    }
+  });
+
+  test('exports, where the wildcard "*" stays allowed', () => {
+    const { dc2 } = twoClusters();
+    const e = validationErrorOf(() => dc2.defaultPartition.addExport(upper, ExportConsumer.peer('dc1')));
+    expect([e.prop, e.value, e.constructPath]).toEqual(['serviceName', upper, 'test/Dc2/Partitions/default/ExportedServices']);
+    expect(() => dc2.defaultPartition.addExport('*', ExportConsumer.peer('dc1'))).not.toThrow();
+  });
+
+  test('intention sources and destinations', () => {
+    for (const make of [
+      () => IntentionSource.service(upper),
+      () => IntentionSource.peerService('dc1', upper),
+      () => IntentionSource.partitionService('ap1', upper),
+      () => IntentionSource.samenessGroupService('products', upper),
+    ]) {
+      expect([validationErrorOf(make).prop, validationErrorOf(make).value]).toEqual(['serviceName', upper]);
+    }
+    const { stack, dc1 } = twoClusters();
+    const e = validationErrorOf(() => new ServiceIntentions(stack, 'I', { destinationName: upper, partition: dc1.defaultPartition }));
+    expect([e.prop, e.value]).toEqual(['destinationName', upper]);
+  });
+
+  test('services registered elsewhere', () => {
+    const { stack, dc2 } = twoClusters();
+    const e = validationErrorOf(() => MeshService.fromServiceAttributes(stack, 'Imported', { partition: dc2.defaultPartition, serviceName: upper }));
+    expect([e.prop, e.value, e.constructPath]).toEqual(['serviceName', upper, 'test/Imported']);
+    expect(() => MeshService.fromServiceAttributes(stack, 'Ok', { partition: dc2.defaultPartition, serviceName: 'api' })).not.toThrow();
   });
 });
 

@@ -125,7 +125,11 @@ describe('MeshGateway', () => {
       'lanAddress must not be empty; give a non-empty value',
     );
     expect(() => dc1.defaultPartition.addMeshGateway('C', { lanAddress: '10.0.0.1', wanAddress: '192.0.2.1', serviceName: 'Mesh_GW' })).toThrow(
-      /serviceName "Mesh_GW" is not a valid DNS label/,
+      /serviceName "Mesh_GW" is not a service name Consul accepts .*e\.g\. "mesh-gw"/,
+    );
+    // The one service-name rule: lower case, as for the services the library registers.
+    expect(() => dc1.defaultPartition.addMeshGateway('D', { lanAddress: '10.0.0.1', wanAddress: '192.0.2.1', serviceName: 'Mesh-GW' })).toThrow(
+      /serviceName "Mesh-GW" is not a service name Consul accepts/,
     );
   });
 

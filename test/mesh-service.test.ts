@@ -2,6 +2,7 @@ import * as serviceDefaults from '@cdktf/provider-consul/lib/config-entry-servic
 import * as intentions from '@cdktf/provider-consul/lib/config-entry-service-intentions';
 import { Testing } from 'cdktf';
 import { ClusterPeering, ConsulEdition, MeshGatewayMode, MeshService, ServiceProtocol, UpstreamTarget } from '../lib';
+import { validationErrorOf } from './fixtures/errors';
 import { onlyResource, resources, synthJson } from './fixtures/stack';
 import { peeredPair, twoClusters } from './fixtures/topology';
 
@@ -143,6 +144,43 @@ describe('MeshService', () => {
     expect(() => web.addUpstream({ target: UpstreamTarget.service('cache'), localBindPort: 6380 })).toThrow(
       /addUpstream\(target\) "cache" is already an upstream of service "web" .*with localBindPort 6379; an upstream is declared once/,
     );
+  });
+
+  test('fails at once on an upstream to the service itself', () => {
+    const { dc1 } = twoClusters();
+    const web = dc1.defaultPartition.addService('Web', { port: 9090 });
+    const e = validationErrorOf(() => web.addUpstream({ target: UpstreamTarget.service('web'), localBindPort: 9191 }));
+    expect([e.prop, e.value, e.constructPath]).toEqual(['addUpstream(target)', 'web', 'test/Dc1/Partitions/default/Web']);
+    expect(e.message).toContain('names the service that declares the upstream (partition "default" of cluster "dc1", namespace "default", no peer)');
+    expect(e.fix).toContain('a service reaches itself without its sidecar: remove the upstream');
+    // An explicit "default" namespace is the same service.
+    expect(() => web.addUpstream({ target: UpstreamTarget.service('web', 'default'), localBindPort: 9191 })).toThrow(/names the service that declares the upstream/);
+    expect(web.upstreams).toEqual([]);
+  });
+
+  test('fails on an upstream to itself in its own namespace, also without a namespace (Consul resolves that in the caller\'s)', () => {
+    const { dc1 } = twoClusters({}, ConsulEdition.ENTERPRISE);
+    const web = dc1.defaultPartition.addService('Web', { port: 9090, namespace: 'team-a' });
+    for (const target of [UpstreamTarget.service('web', 'team-a'), UpstreamTarget.service('web')]) {
+      expect(() => web.addUpstream({ target, localBindPort: 9191 })).toThrow(/namespace "team-a", no peer\): its sidecar would route the service to itself/);
+    }
+  });
+
+  test('accepts an upstream to the same service name through a peer, in another partition or in another namespace', () => {
+    const { stack, dc1, dc2 } = twoClusters({}, ConsulEdition.ENTERPRISE);
+    const ap1 = dc1.addPartition('ap1');
+    new ClusterPeering(stack, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
+    const web = dc1.defaultPartition.addService('Web', { port: 9090 });
+    web.addUpstream({ target: UpstreamTarget.peerService('dc2', 'web'), localBindPort: 9191 });
+    web.addUpstream({ target: UpstreamTarget.partitionService('ap1', 'web'), localBindPort: 9192 });
+    web.addUpstream({ target: UpstreamTarget.service('web', 'team-b'), localBindPort: 9193 });
+    const scoped = ap1.addService('Web', { port: 9090, namespace: 'team-a' });
+    scoped.addUpstream({ target: UpstreamTarget.service('web', 'default'), localBindPort: 9191 });
+    expect(web.upstreams.map((u) => [u.destinationPeer, u.destinationPartition, u.destinationNamespace, u.destinationName])).toEqual([
+      ['dc2', undefined, undefined, 'web'],
+      [undefined, 'ap1', undefined, 'web'],
+      [undefined, undefined, 'team-b', 'web'],
+    ]);
   });
 
   test('fails on a duplicate service name in a partition', () => {

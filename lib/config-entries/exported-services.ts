@@ -1,5 +1,5 @@
 import * as configEntry from '@cdktf/provider-consul/lib/config-entry';
-import { ITerraformDependable, Token } from 'cdktf';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { renderedConfigEntry } from '../private/config-entry';
 import type { Connection } from '../connection';
@@ -11,7 +11,7 @@ import { Namespace } from '../namespace';
 import { SamenessGroup } from './sameness-group';
 import { KIND, register, registered } from '../private/registry';
 import { describePartition, isEnterprise, namespaceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
-import { assertDnsLabel, assertNotBlank, assertPeerName, compareStrings, isUnresolved } from '../private/validate';
+import { assertDnsLabel, assertNotBlank, assertPeerName, assertServiceNameOrWildcard, compareStrings, isUnresolved } from '../private/validate';
 
 /** Which kind of consumer an {@link ExportConsumer} is. */
 export enum ExportConsumerKind {
@@ -158,7 +158,7 @@ export class ExportedServices extends Construct {
    */
   public addExport(serviceName: string, consumer: ExportConsumer, options: ExportOptions = {}): void {
     assertNotBlank('serviceName', serviceName, this);
-    if (!Token.isUnresolved(serviceName) && serviceName !== '*') assertDnsLabel('serviceName', serviceName, this);
+    assertServiceNameOrWildcard('serviceName', serviceName, this);
     if (options.namespace !== undefined) assertDnsLabel('namespace', options.namespace, this);
     if (consumer.isEnterpriseOnly) {
       requireEnterprise(this, this.partition.cluster, `consumer ${consumer.kind}`, consumer.name, `exports to a ${consumer.kind.toLowerCase()}`);

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { MeshGatewayMode } from '../mesh-gateway-mode';
 import type { IPartition } from '../partition';
 import { namespaceResourceArg } from '../private/scoping';
-import { assertDnsLabel } from '../private/validate';
+import { assertServiceName } from '../private/validate';
 
 /** The protocol a service speaks, as Consul names it. */
 export enum ServiceProtocol {
@@ -59,7 +59,7 @@ export class ServiceDefaults extends Construct {
 
   public constructor(scope: Construct, id: string, props: ServiceDefaultsProps) {
     super(scope, id);
-    assertDnsLabel('serviceName', props.serviceName, this);
+    assertServiceName('serviceName', props.serviceName, this);
     this.protocol = props.protocol;
     this.resource = new serviceDefaultsL1.ConfigEntryServiceDefaults(this, 'Resource', {
       name: props.serviceName,

@@ -9,7 +9,7 @@ import type { IClusterPeering } from '../peering';
 import { describePartition, isEnterprise, namespaceArg, namespaceResourceArg, normalizeNamespace } from '../private/scoping';
 import { BY_NAME, KIND, nameKey, register, registered, registeredWhere } from '../private/registry';
 import { renderedAny } from '../private/rendered';
-import { assertDnsLabel, assertPeerName, compareStrings, isUnresolved } from '../private/validate';
+import { assertDnsLabel, assertPeerName, assertServiceName, compareStrings, isUnresolved } from '../private/validate';
 import { SamenessGroup } from './sameness-group';
 
 /** What an intention does with matching traffic. */
@@ -30,7 +30,7 @@ export enum IntentionAction {
 export class IntentionSource {
   /** A service in the destination's own cluster (and, on Enterprise, optionally another namespace). */
   public static service(serviceName: string, namespace?: string): IntentionSource {
-    assertDnsLabel('serviceName', serviceName);
+    assertServiceName('serviceName', serviceName);
     if (namespace !== undefined) assertDnsLabel('namespace', namespace);
     return new IntentionSource(serviceName, undefined, namespace);
   }
@@ -41,7 +41,7 @@ export class IntentionSource {
    */
   public static peerService(peerName: string, serviceName: string, namespace?: string): IntentionSource {
     assertPeerName('peerName', peerName);
-    assertDnsLabel('serviceName', serviceName);
+    assertServiceName('serviceName', serviceName);
     if (namespace !== undefined) assertDnsLabel('namespace', namespace);
     return new IntentionSource(serviceName, peerName, namespace);
   }
@@ -49,7 +49,7 @@ export class IntentionSource {
   /** A service of another admin partition of the destination's cluster (Enterprise). */
   public static partitionService(partitionName: string, serviceName: string, namespace?: string): IntentionSource {
     assertDnsLabel('partitionName', partitionName);
-    assertDnsLabel('serviceName', serviceName);
+    assertServiceName('serviceName', serviceName);
     if (namespace !== undefined) assertDnsLabel('namespace', namespace);
     return new IntentionSource(serviceName, undefined, namespace, partitionName);
   }
@@ -60,7 +60,7 @@ export class IntentionSource {
    */
   public static samenessGroupService(groupName: string, serviceName: string, namespace?: string): IntentionSource {
     assertDnsLabel('groupName', groupName);
-    assertDnsLabel('serviceName', serviceName);
+    assertServiceName('serviceName', serviceName);
     if (namespace !== undefined) assertDnsLabel('namespace', namespace);
     return new IntentionSource(serviceName, undefined, namespace, undefined, groupName);
   }
@@ -152,7 +152,7 @@ export class ServiceIntentions extends Construct {
 
   public constructor(scope: Construct, id: string, props: ServiceIntentionsProps) {
     super(scope, id);
-    assertDnsLabel('destinationName', props.destinationName, this);
+    assertServiceName('destinationName', props.destinationName, this);
     if (props.namespace !== undefined) assertDnsLabel('namespace', props.namespace, this);
     this.destinationName = props.destinationName;
     this.partition = props.partition;

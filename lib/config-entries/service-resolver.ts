@@ -10,7 +10,7 @@ import { lazyDependsOn } from '../private/deps';
 import { BY_NAME, KIND, nameKey, register, registered, registeredWhere } from '../private/registry';
 import { renderedAny } from '../private/rendered';
 import { describePartition, isEnterprise, namespaceArg, namespaceResourceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
-import { assertDnsLabel, assertPeerName, compareStrings, isUnresolved } from '../private/validate';
+import { assertDnsLabel, assertPeerName, assertServiceName, compareStrings, isUnresolved } from '../private/validate';
 import { ExportConsumer } from './exported-services';
 import { SamenessGroup, SamenessGroupMemberKind } from './sameness-group';
 import { IntentionSource, ServiceIntentions } from './service-intentions';
@@ -121,7 +121,7 @@ export class FailoverTarget {
 }
 
 function checkOptional(serviceName: string | undefined, namespace: string | undefined): void {
-  if (serviceName !== undefined) assertDnsLabel('serviceName', serviceName);
+  if (serviceName !== undefined) assertServiceName('serviceName', serviceName);
   if (namespace !== undefined) assertDnsLabel('namespace', namespace);
 }
 
@@ -262,7 +262,7 @@ export class ServiceResolver extends Construct {
   public constructor(scope: Construct, id: string, props: ServiceResolverProps) {
     super(scope, id);
     const partition = props.partition;
-    assertDnsLabel('serviceName', props.serviceName, this);
+    assertServiceName('serviceName', props.serviceName, this);
     if (props.namespace !== undefined) assertDnsLabel('namespace', props.namespace, this);
     if (normalizeNamespace(props.namespace) !== undefined) {
       requireEnterprise(this, partition.cluster, 'namespace', props.namespace, 'namespaces');

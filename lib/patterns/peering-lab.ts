@@ -5,7 +5,8 @@ import { DockerHost } from '../dataplane/docker/docker-host';
 import { DockerNetwork, IDockerNetwork } from '../dataplane/docker/network';
 import { ConsulServerContainer } from '../dataplane/docker/server';
 import { ipv4ToNumber, numberToIpv4, parseCidr } from '../private/ip';
-import { assertDnsLabel, compareStrings, firstRepeated } from '../private/validate';
+import { assertDatacenter } from '../acl/names';
+import { compareStrings, firstRepeated } from '../private/validate';
 
 /** One cluster of the lab. */
 export interface LabClusterSpec {
@@ -104,7 +105,7 @@ export class PeeringLabServers extends Construct {
         fix: 'give at least two clusters',
       });
     }
-    for (const spec of props.clusters) assertDnsLabel('datacenter', spec.datacenter, this);
+    for (const spec of props.clusters) assertDatacenter('datacenter', spec.datacenter, this);
     const repeated = firstRepeated(props.clusters.map((spec) => spec.datacenter));
     if (repeated !== undefined) {
       throw new ValidationError(this, { prop: 'datacenter', value: repeated, problem: 'appears twice in clusters', fix: 'give each cluster its own name' });

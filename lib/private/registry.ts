@@ -162,4 +162,6 @@ export const KIND = {
   SAMENESS_GROUP: 'sameness-group',
   /** On a partition: its declared namespaces (created or imported). */
   NAMESPACE: 'namespace',
+  /** On a cluster: its `mesh` config entries (one is allowed). */
+  MESH_ENTRY: 'mesh-entry',
 } as const;

@@ -59,6 +59,13 @@ export function assertDnsLabel(prop: string, value: string, scope?: IConstruct):
  * lower-case letters, digits, "-" and "_", at most 256) intersected with a DNS label (Consul's DNS interface
  * and the SNI names Envoy routes on carry the service name; agent/agent.go warns that other names are not
  * discoverable in DNS).
+ *
+ * The same rule holds for every service name the library writes, also of services it does not register
+ * (upstream targets, exports, intention sources and destinations, service-defaults, resolvers and their
+ * targets, imported services, gateways): such a name points at a mesh service, whose sidecar registers with a
+ * service identity, so a name outside the rule names no service a mesh workload can be. Nomad refuses upper
+ * case in Connect service names for the same reason: Consul's DNS names and URL domains do not tell case
+ * apart (hashicorp/nomad#10450, #10455).
  */
 const LOWER_DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -77,9 +84,30 @@ function assertLowerDnsLabel(prop: string, value: string, what: string, scope?: 
   }
 }
 
-/** Throws a {@link ValidationError} unless `value` is a service name the library can register (tokens pass). */
+/**
+ * Throws a {@link ValidationError} unless `value` is a service name the library can register (tokens pass): the
+ * one check of every service name the library writes (see {@link LOWER_DNS_LABEL}).
+ */
 export function assertServiceName(prop: string, value: string, scope?: IConstruct, defaulted?: string): void {
   assertLowerDnsLabel(prop, value, 'a service name Consul accepts for a service identity token and DNS', scope, defaulted);
+}
+
+/**
+ * {@link assertServiceName}, where Consul also takes the wildcard `"*"` for every service (an exported-services
+ * `Services[].Name`).
+ */
+export function assertServiceNameOrWildcard(prop: string, value: string, scope?: IConstruct): void {
+  if (value === '*') return;
+  assertServiceName(prop, value, scope);
+}
+
+/**
+ * `name` as a hostname label: a Consul datacenter may contain "_" (agent/config/builder.go), which RFC 1123
+ * hostnames and Consul's DNS-discoverable node names (agent/config/builder.go warns about the others) do not, so
+ * "_" becomes "-". The identity for every name without "_".
+ */
+export function hostnameLabel(name: string): string {
+  return name.replace(/_/g, '-');
 }
 
 /**

@@ -22,7 +22,10 @@ describe('ServiceDefaults', () => {
   test('fails on a bad service name', () => {
     const { stack, cluster } = bareCluster();
     expect(() => new ServiceDefaults(stack, 'X', { serviceName: 'api v2', protocol: ServiceProtocol.HTTP, partition: cluster.defaultPartition })).toThrow(
-      /serviceName "api v2" is not a valid DNS label/,
+      /serviceName "api v2" is not a service name Consul accepts/,
+    );
+    expect(() => new ServiceDefaults(stack, 'Y', { serviceName: 'Api', protocol: ServiceProtocol.HTTP, partition: cluster.defaultPartition })).toThrow(
+      /serviceName "Api" is not a service name Consul accepts .*e\.g\. "api"/,
     );
   });
 });

@@ -11,6 +11,7 @@ import {
   ServiceResolver,
   ValidationError,
 } from '../../lib';
+import { validationErrorOf } from '../fixtures/errors';
 import { emptyStack, onlyResource, synthJson } from '../fixtures/stack';
 
 interface Mesh {
@@ -405,6 +406,13 @@ describe('ServiceResolver', () => {
     });
   });
 
+  test('fails at once on a service name the library would not register (upper case)', () => {
+    const { stack, dc1 } = mesh();
+    const e = validationErrorOf(() => new ServiceResolver(stack, 'R', { partition: dc1.defaultPartition, serviceName: 'Api' }));
+    expect([e.prop, e.value, e.constructPath]).toEqual(['serviceName', 'Api', 'test/R']);
+    expect(e.fix).toContain('e.g. "api"');
+  });
+
   describe('FailoverTarget', () => {
     test('fails on a peer name Consul refuses', () => {
       expect(() => FailoverTarget.peer('DC2')).toThrow(/peerName "DC2" is not a peer name Consul accepts; use lower-case letters, digits and "-".*e\.g\. "dc2"/);
@@ -415,7 +423,8 @@ describe('ServiceResolver', () => {
     });
 
     test('fails on a bad service name', () => {
-      expect(() => FailoverTarget.peer('dc2', 'api v2')).toThrow(/serviceName "api v2" is not a valid DNS label/);
+      expect(() => FailoverTarget.peer('dc2', 'api v2')).toThrow(/serviceName "api v2" is not a service name Consul accepts/);
+      expect(() => FailoverTarget.namespace('team-a', 'Api')).toThrow(/serviceName "Api" is not a service name Consul accepts/);
     });
 
     test('knows which targets need Enterprise', () => {

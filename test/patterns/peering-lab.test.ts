@@ -53,6 +53,15 @@ describe('PeeringLabServers', () => {
     expect(v).toMatchObject({ constructPath: 'test/Lab', prop: 'datacenter', value: CLUSTERS[0].datacenter, fix: 'give each cluster its own name' });
   });
 
+  test('takes datacenters by Consul\'s rule, as ConsulCluster does: "_" passes, upper case fails', () => {
+    const stack = emptyStack();
+    const lab = new PeeringLabServers(stack, 'Lab', { clusters: [{ ...CLUSTERS[0], datacenter: 'dc_2' }, CLUSTERS[1]], wanSubnet: '10.10.0.0/24', managementToken: 'x' });
+    expect(Object.keys(lab.servers).sort()).toEqual(['dc1', 'dc_2']);
+    const v = validationErrorOf(() => new PeeringLabServers(emptyStack(), 'Lab', { clusters: [{ ...CLUSTERS[0], datacenter: 'DC2' }, CLUSTERS[1]], wanSubnet: '10.10.0.0/24', managementToken: 'x' }));
+    expect(v).toMatchObject({ constructPath: 'test/Lab', prop: 'datacenter', value: 'DC2' });
+    expect(v.fix).toContain('(e.g. "dc2")');
+  });
+
   test('fails with fewer than two clusters or a repeated datacenter', () => {
     expect(() => new PeeringLabServers(emptyStack(), 'Lab', { clusters: [CLUSTERS[0]], wanSubnet: '10.10.0.0/24', managementToken: 'x' })).toThrow(
       '[test/Lab] clusters has 1 entry, but a peering lab needs at least two; give at least two clusters',

@@ -7,7 +7,7 @@ import type { IMeshGateway } from '../../mesh-gateway';
 import type { ISidecarService } from '../../mesh-service';
 import type { IPartition } from '../../partition';
 import { isEnterprise } from '../../private/scoping';
-import { kebabFromId } from '../../private/validate';
+import { hostnameLabel, kebabFromId } from '../../private/validate';
 import { AgentServiceDefinition } from '../agent';
 import { AppContainer, AppContainerOptions } from './app';
 import type { DockerHost } from './docker-host';
@@ -250,7 +250,8 @@ export class MeshGatewayDataPlane extends Construct {
         fix: 'give a wanAddress in the WAN network\'s subnet, or set publishWanPort: true with the Docker host\'s address as wanAddress',
       });
     }
-    const podName = `${cluster.datacenter}-${gateway.partition.partitionName}-${kebabFromId(gateway.node.id)}`;
+    // The pod name is a hostname and a node name: the datacenter's "_" (which Consul allows) becomes "-".
+    const podName = `${hostnameLabel(cluster.datacenter)}-${gateway.partition.partitionName}-${kebabFromId(gateway.node.id)}`;
     const published: PodPublishedPort[] = props.publishWanPort && !onWan ? [{ containerPort: gateway.lanPort, hostPort: gateway.wanPort }] : [];
     this.pod = new ConsulAgentPod(
       this,
@@ -312,8 +313,8 @@ export class MeshServiceDataPlane extends Construct {
     const { service, dataPlane } = props;
     const cluster = dataPlane.cluster;
     dataPlane._assertOwnCluster('service', service.serviceName, service.partition);
-    // Unique per service: a partition may have one service name in several namespaces.
-    const podName = `${cluster.datacenter}-${service.partition.partitionName}-${service.namespace !== undefined ? `${service.namespace}-` : ''}${service.serviceName}`;
+    // Unique per service: a partition may have one service name in several namespaces. The datacenter as a hostname label.
+    const podName = `${hostnameLabel(cluster.datacenter)}-${service.partition.partitionName}-${service.namespace !== undefined ? `${service.namespace}-` : ''}${service.serviceName}`;
     this.pod = new ConsulAgentPod(
       this,
       'Pod',

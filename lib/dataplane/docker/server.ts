@@ -2,7 +2,8 @@ import type * as containerL1 from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
 import { ConsulEdition } from '../../edition';
 import { ValidationError } from '../../errors';
-import { assertDnsLabel, assertPort, parseVersion } from '../../private/validate';
+import { assertDatacenter } from '../../acl/names';
+import { assertPort, hostnameLabel, parseVersion } from '../../private/validate';
 import type { DockerHost } from './docker-host';
 import type { IDockerNetwork } from './network';
 import { dockerL1 } from './provider-docker';
@@ -11,7 +12,11 @@ import { dockerL1 } from './provider-docker';
 export interface ConsulServerContainerProps {
   /** The Docker host. */
   readonly host: DockerHost;
-  /** Datacenter the server bootstraps. */
+  /**
+   * Datacenter the server bootstraps (Consul's rule: lower-case letters, digits, "-" and "_"). The container
+   * is named `<datacenter>-server`; its hostname and Consul node name are the same with "_" turned into "-", since
+   * hostnames and DNS-discoverable node names have no "_".
+   */
   readonly datacenter: string;
   /** The cluster LAN the server joins. */
   readonly network: IDockerNetwork;
@@ -65,7 +70,7 @@ export class ConsulServerContainer extends Construct {
 
   public constructor(scope: Construct, id: string, props: ConsulServerContainerProps) {
     super(scope, id);
-    assertDnsLabel('datacenter', props.datacenter, this);
+    assertDatacenter('datacenter', props.datacenter, this);
     assertPort('httpHostPort', props.httpHostPort, 1, this);
     const version = props.consulVersion ?? '1.22.5';
     parseVersion('consulVersion', version, this);
@@ -94,9 +99,14 @@ export class ConsulServerContainer extends Construct {
     const image = props.host.pulledImage(
       edition === ConsulEdition.ENTERPRISE ? `hashicorp/consul-enterprise:${version}-ent` : `hashicorp/consul:${version}`,
     );
+    // A hostname (RFC 1123) and a DNS-discoverable node name (agent/config/builder.go warns about others) are DNS
+    // labels: "dc_1" runs as host and node "dc-1-server". Docker itself takes "_" in a hostname again since 1.13
+    // (moby/moby#28988), so this is for resolvers and Consul's DNS, not for Docker. The container keeps the
+    // datacenter's own spelling, so two datacenters never share a container name.
+    const hostname = `${hostnameLabel(props.datacenter)}-server`;
     const config = {
       datacenter: props.datacenter,
-      node_name: `${props.datacenter}-server`,
+      node_name: hostname,
       server: true,
       bootstrap_expect: 1,
       data_dir: '/consul/data',
@@ -122,7 +132,7 @@ export class ConsulServerContainer extends Construct {
       image: image.imageId,
       entrypoint: ['/bin/consul'],
       command: ['agent', '-config-dir=/consul/config'],
-      hostname: `${props.datacenter}-server`,
+      hostname,
       restart: 'always',
       networksAdvanced: [{ name: props.network.attachmentName, ipv4Address: props.address }],
       ports: [{ internal: 8500, external: props.httpHostPort, ip: hostIp }],

@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import {
   ClusterDataPlane,
+  ConsulCluster,
   ConsulEdition,
   ConsulEnvoyImage,
   DockerHost,
@@ -10,7 +11,7 @@ import {
   MeshService,
 } from '../../../lib';
 import { peeredPairWithDataPlane } from '../../fixtures/dataplane';
-import { resources, synthJson } from '../../fixtures/stack';
+import { emptyStack, resources, synthJson } from '../../fixtures/stack';
 import { peeredPair } from '../../fixtures/topology';
 
 const containers = (json: any) => Object.entries(json.resource.docker_container as Record<string, any>).map(([k, v]) => ({ key: k, ...v }));
@@ -62,6 +63,26 @@ describe('ClusterDataPlane', () => {
       acl: { enabled: true, default_policy: 'deny' },
     });
     expect(byName(json, 'dc1-default-web-app')).toMatchObject({ network_mode: envoy.network_mode, restart: 'always' });
+  });
+
+  test('runs a cluster whose datacenter has "_" (Consul allows it): pod, host and node names use "-"', () => {
+    const stack = emptyStack();
+    const dc = new ConsulCluster(stack, 'Dc1', { datacenter: 'dc_1', address: '127.0.0.1:8500' });
+    const gateway = dc.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.11.0.10', wanAddress: '10.10.0.11' });
+    const web = dc.defaultPartition.addService('Web', { port: 9090 });
+    const host = new DockerHost(stack, 'Docker');
+    const wan = new DockerNetwork(stack, 'Wan', { host, networkName: 'consul-wan', subnet: '10.10.0.0/24' });
+    const lan = new DockerNetwork(stack, 'Lan', { host, networkName: 'dc_1-lan', subnet: '10.11.0.0/24' });
+    const plane = new ClusterDataPlane(stack, 'Plane', { cluster: dc, host, lan, retryJoin: ['10.11.0.2'] });
+    plane.addGateway(gateway, { wan });
+    plane.addService(web, { address: '10.11.0.20' });
+    const json = synthJson(stack, true);
+    const agent = byName(json, 'dc-1-default-web-agent');
+    expect(byName(json, 'dc-1-default-web-pause').hostname).toBe('dc-1-default-web');
+    expect(JSON.parse(agent.upload[0].content)).toMatchObject({ datacenter: 'dc_1', node_name: 'dc-1-default-web' });
+    expect(byName(json, 'dc-1-default-gateway-envoy')).toBeDefined();
+    const tokens = Object.values(json.resource.consul_acl_token as Record<string, any>);
+    expect(tokens).toContainEqual(expect.objectContaining({ node_identities: [{ node_name: 'dc-1-default-web', datacenter: 'dc_1' }] }));
   });
 
   test('keeps every secret out of command, env and entrypoint; tokens arrive as uploaded 0600 files', () => {

@@ -39,6 +39,24 @@ describe('ConsulServerContainer', () => {
     expect(server.httpAddress).toBe('127.0.0.1:8500');
   });
 
+  test('accepts a datacenter with "_" (Consul\'s rule): host and node name turn it into "-", the container keeps it', () => {
+    const { stack, host, network, token } = setup();
+    new ConsulServerContainer(stack, 'Server', {
+      host, network, datacenter: 'dc_1', address: '10.11.0.2', managementToken: token.stringValue, httpHostPort: 8500,
+    });
+    const c = Object.values(synthJson(stack).resource.docker_container)[0] as any;
+    expect([c.name, c.hostname]).toEqual(['dc_1-server', 'dc-1-server']);
+    expect(JSON.parse(c.upload[0].content)).toMatchObject({ datacenter: 'dc_1', node_name: 'dc-1-server' });
+  });
+
+  test('fails on a datacenter Consul refuses, with the rule ConsulCluster uses', () => {
+    const { stack, host, network, token } = setup();
+    const base = { host, network, address: '10.11.0.2', managementToken: token.stringValue, httpHostPort: 8500 };
+    expect(() => new ConsulServerContainer(stack, 'A', { ...base, datacenter: 'Dc1' })).toThrow(
+      '[test/A] datacenter "Dc1" is not a valid datacenter name; use lower-case letters, digits, "-" and "_" (e.g. "dc1")',
+    );
+  });
+
   test('fails on Enterprise without a license and on a license for Community', () => {
     const { stack, host, network, token } = setup();
     const base = { host, network, datacenter: 'dc1', address: '10.11.0.2', managementToken: token.stringValue, httpHostPort: 8500 };

@@ -3,12 +3,15 @@ import {
   ConsulEdition,
   ExportConsumer,
   ExportedServices,
+  FailoverTarget,
   IntentionAction,
   IntentionSource,
+  MeshConfigEntry,
   ProxyDefaults,
   ServiceDefaults,
   ServiceIntentions,
   ServiceProtocol,
+  ServiceResolver,
 } from '../../../lib';
 import { InvalidProgram } from '../corpus';
 import { cluster, meshStack, oneCluster, peered, twoClusters } from '../programs';
@@ -79,6 +82,17 @@ export const CONFIG_ENTRIES: InvalidProgram[] = [
     prop: 'serviceName',
     value: 'api_v2',
     fix: 'e.g. "api-v2"',
+  },
+  {
+    name: 'exports: addExport with an upper-case service name',
+    rule: 'export.service-name',
+    build: (app) => peered(app).dc2.defaultPartition.addExport('Api', ExportConsumer.peer('dc1')),
+    at: 'construct',
+    path: DC2_EXPORTS,
+    prop: 'serviceName',
+    value: 'Api',
+    fix: 'use lower-case letters, digits and "-" (1-63 characters, not starting or ending with "-"), e.g. "api"',
+    also: ['is not a service name Consul accepts for a service identity token and DNS'],
   },
   {
     name: 'exports: addExport with a namespace that is not a DNS label',
@@ -214,6 +228,16 @@ export const CONFIG_ENTRIES: InvalidProgram[] = [
     fix: 'not starting or ending with "-"',
   },
   {
+    name: 'intentions: IntentionSource.partitionService with an upper-case service',
+    rule: 'intention.source-service-name',
+    build: () => IntentionSource.partitionService('ap1', 'Web'),
+    at: 'construct',
+    path: '',
+    prop: 'serviceName',
+    value: 'Web',
+    fix: 'use lower-case letters, digits and "-" (1-63 characters, not starting or ending with "-"), e.g. "web"',
+  },
+  {
     name: 'intentions: IntentionSource.service with an underscore in the namespace',
     rule: 'intention.source-namespace',
     build: () => IntentionSource.service('web', 'team_a'),
@@ -267,6 +291,19 @@ export const CONFIG_ENTRIES: InvalidProgram[] = [
     prop: 'destinationName',
     value: 'api_v2',
     fix: 'e.g. "api-v2"',
+  },
+  {
+    name: 'intentions: upper-case destinationName',
+    rule: 'intention.destination-name',
+    build: (app) => {
+      const { stack, dc1 } = oneCluster(app);
+      new ServiceIntentions(stack, 'Intentions', { destinationName: 'Api', partition: dc1.defaultPartition });
+    },
+    at: 'construct',
+    path: 'mesh/Intentions',
+    prop: 'destinationName',
+    value: 'Api',
+    fix: 'e.g. "api"',
   },
   {
     name: 'intentions: namespace with a slash',
@@ -388,5 +425,101 @@ export const CONFIG_ENTRIES: InvalidProgram[] = [
     prop: 'serviceName',
     value: 'api_v2',
     fix: 'e.g. "api-v2"',
+  },
+  {
+    name: 'service-defaults: upper-case serviceName',
+    rule: 'service-defaults.service-name',
+    build: (app) => {
+      const { stack, dc1 } = oneCluster(app);
+      new ServiceDefaults(stack, 'Defaults', { serviceName: 'Api', protocol: ServiceProtocol.HTTP, partition: dc1.defaultPartition });
+    },
+    at: 'construct',
+    path: 'mesh/Defaults',
+    prop: 'serviceName',
+    value: 'Api',
+    fix: 'e.g. "api"',
+  },
+
+  // ---- service-resolver ----------------------------------------------------------------------------
+  {
+    name: 'failover: ServiceResolver with an upper-case serviceName',
+    rule: 'resolver.service-name',
+    build: (app) => {
+      const { stack, dc1 } = oneCluster(app);
+      new ServiceResolver(stack, 'Resolver', { partition: dc1.defaultPartition, serviceName: 'Api' });
+    },
+    at: 'construct',
+    path: 'mesh/Resolver',
+    prop: 'serviceName',
+    value: 'Api',
+    fix: 'e.g. "api"',
+  },
+  {
+    name: 'failover: FailoverTarget.peer with an upper-case service',
+    rule: 'resolver.target-service-name',
+    build: () => FailoverTarget.peer('dc2', 'Api'),
+    at: 'construct',
+    path: '',
+    prop: 'serviceName',
+    value: 'Api',
+    fix: 'e.g. "api"',
+  },
+  {
+    name: 'failover: FailoverTarget.datacenter with an underscore in the service',
+    rule: 'resolver.target-service-name',
+    build: () => FailoverTarget.datacenter('dc2', 'api_v1'),
+    at: 'construct',
+    path: '',
+    prop: 'serviceName',
+    value: 'api_v1',
+    fix: 'e.g. "api-v1"',
+  },
+
+  // ---- mesh ------------------------------------------------------------------------------------------
+  {
+    name: 'mesh: a second mesh entry next to the cluster\'s own',
+    rule: 'mesh.second-entry',
+    build: (app) => {
+      const { stack, dc1 } = peered(app);
+      new MeshConfigEntry(stack, 'Mesh', { cluster: dc1 });
+    },
+    at: 'synth',
+    path: 'mesh/Mesh',
+    prop: 'cluster',
+    value: 'dc1',
+    fix: 'keep one mesh entry per cluster: remove the extra one, or set manageMeshDefaults: false on the cluster to write your own',
+    also: ['has a second mesh config entry (mesh/Dc1/Mesh); Consul keeps one "mesh" entry per partition'],
+    messages: 2,
+  },
+  {
+    name: 'mesh: two hand-written mesh entries for one cluster',
+    rule: 'mesh.second-entry',
+    build: (app) => {
+      const stack = meshStack(app);
+      const dc1 = cluster(stack, 'Dc1', 'dc1', { manageMeshDefaults: false });
+      new MeshConfigEntry(stack, 'MeshA', { cluster: dc1 });
+      new MeshConfigEntry(stack, 'MeshB', { cluster: dc1, meshDestinationsOnly: true });
+    },
+    at: 'synth',
+    path: 'mesh/MeshB',
+    prop: 'cluster',
+    value: 'dc1',
+    fix: 'keep one mesh entry per cluster',
+    also: ['has a second mesh config entry (mesh/MeshA)'],
+    messages: 2,
+  },
+  {
+    name: 'mesh: an entry whose peerThroughMeshGateways contradicts its peered cluster',
+    rule: 'mesh.peer-through-contradiction',
+    build: (app) => {
+      const { stack, dc1 } = peered(app, { dc1: { manageMeshDefaults: false } });
+      new MeshConfigEntry(stack, 'Mesh', { cluster: dc1, peerThroughMeshGateways: false });
+    },
+    at: 'synth',
+    path: 'mesh/Mesh',
+    prop: 'peerThroughMeshGateways',
+    value: false,
+    fix: 'set peerThroughMeshGateways on the cluster (ConsulClusterProps, or the attributes of ConsulCluster.fromClusterAttributes) and leave it out of the MeshConfigEntry',
+    also: ['contradicts cluster "dc1", whose peerThroughMeshGateways is true'],
   },
 ];

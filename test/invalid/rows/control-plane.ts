@@ -484,6 +484,17 @@ export const CONTROL_PLANE: InvalidProgram[] = [
     fix: 'e.g. "mesh-gateway"',
   },
   {
+    name: 'gateway: upper-case serviceName',
+    rule: 'gateway.service-name',
+    build: (app) =>
+      oneCluster(app).dc1.defaultPartition.addMeshGateway('Gateway', { serviceName: 'Mesh-Gateway', lanAddress: '10.11.0.10', wanAddress: '10.10.0.11' }),
+    at: 'construct',
+    path: 'mesh/Dc1/Partitions/default/Gateway',
+    prop: 'serviceName',
+    value: 'Mesh-Gateway',
+    fix: 'e.g. "mesh-gateway"',
+  },
+  {
     name: 'gateway: empty lanAddress',
     rule: 'gateway.addresses',
     build: (app) => oneCluster(app).dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '', wanAddress: '10.10.0.11' }),

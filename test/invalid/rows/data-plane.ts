@@ -375,20 +375,19 @@ export const DATA_PLANE: InvalidProgram[] = [
 
   // ---- pods ----------------------------------------------------------------------------------------
   {
-    name: 'docker: pod name from a datacenter with an underscore',
+    name: 'docker: pod name longer than a DNS label',
     rule: 'docker.pod-name',
     build: (app) => {
       const { stack, host, lan1 } = dockerOnly(app);
-      const dc1 = cluster(stack, 'Dc1', 'dc_1');
-      const wan = new DockerNetwork(stack, 'Wan', { host, networkName: 'consul-wan', subnet: '10.10.0.0/24' });
-      const gateway = dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.11.0.10', wanAddress: '10.10.0.11' });
-      new ClusterDataPlane(stack, 'Dc1DataPlane', { cluster: dc1, host, lan: lan1, retryJoin: ['10.11.0.2'] }).addGateway(gateway, { wan });
+      const dc1 = cluster(stack, 'Dc1', 'dc1');
+      const web = dc1.defaultPartition.addService('Web', { port: 9090, serviceName: 'inventory-reconciliation-and-settlement-batch-worker-v2' });
+      new ClusterDataPlane(stack, 'Dc1DataPlane', { cluster: dc1, host, lan: lan1, retryJoin: ['10.11.0.2'] }).addService(web, { address: '10.11.0.20' });
     },
     at: 'construct',
-    path: GATEWAY_POD,
+    path: WEB_POD,
     prop: 'podName',
-    value: 'dc_1-default-gateway',
-    fix: 'e.g. "dc-1-default-gateway"',
+    value: 'dc1-default-inventory-reconciliation-and-settlement-batch-worker-v2',
+    fix: '1-63 characters',
   },
   {
     name: 'docker: pod without servers to join',
@@ -572,14 +571,14 @@ export const DATA_PLANE: InvalidProgram[] = [
 
   // ---- lab servers ---------------------------------------------------------------------------------
   {
-    name: 'docker: server datacenter with an underscore',
+    name: 'docker: upper-case server datacenter',
     rule: 'docker.server-datacenter',
-    build: (app) => server(app, { datacenter: 'dc_1' }),
+    build: (app) => server(app, { datacenter: 'DC1' }),
     at: 'construct',
     path: 'mesh/Server',
     prop: 'datacenter',
-    value: 'dc_1',
-    fix: 'e.g. "dc-1"',
+    value: 'DC1',
+    fix: 'use lower-case letters, digits, "-" and "_" (e.g. "dc1")',
   },
   {
     name: 'docker: server httpHostPort 0',
@@ -918,14 +917,14 @@ export const DATA_PLANE: InvalidProgram[] = [
     also: ['has 1 entry, but a peering lab needs at least two'],
   },
   {
-    name: 'lab: datacenter with an underscore',
+    name: 'lab: datacenter with a dot',
     rule: 'lab.datacenter',
     build: (app) =>
-      new PeeringLabServers(meshStack(app), 'Lab', { clusters: [{ ...LAB[0], datacenter: 'dc_1' }, LAB[1]], wanSubnet: '10.10.0.0/24', managementToken: 'lab-token' }),
+      new PeeringLabServers(meshStack(app), 'Lab', { clusters: [{ ...LAB[0], datacenter: 'dc.1' }, LAB[1]], wanSubnet: '10.10.0.0/24', managementToken: 'lab-token' }),
     at: 'construct',
     path: 'mesh/Lab',
     prop: 'datacenter',
-    value: 'dc_1',
+    value: 'dc.1',
     fix: 'e.g. "dc-1"',
   },
   {

@@ -5,6 +5,7 @@ import {
   IntentionAction,
   IntentionSource,
   MeshGatewayMode,
+  MeshService,
   UpstreamTarget,
 } from '../../../lib';
 import { InvalidProgram } from '../corpus';
@@ -432,6 +433,48 @@ export const SERVICES: InvalidProgram[] = [
     also: ['on upstream "api" of service "web" carries peered traffic'],
   },
 
+  {
+    name: 'service: addUpstream to itself',
+    rule: 'service.upstream-self',
+    build: (app) => {
+      const web = oneCluster(app).dc1.defaultPartition.addService('Web', { port: 9090 });
+      web.addUpstream({ target: UpstreamTarget.service('web'), localBindPort: 9191 });
+    },
+    at: 'construct',
+    path: WEB,
+    prop: 'addUpstream(target)',
+    value: 'web',
+    fix: 'a service reaches itself without its sidecar: remove the upstream',
+    also: ['names the service that declares the upstream (partition "default" of cluster "dc1", namespace "default", no peer)'],
+  },
+  {
+    name: 'service: addUpstream to itself from a namespace, without naming the namespace',
+    rule: 'service.upstream-self',
+    build: (app) => {
+      const web = oneCluster(app, ConsulEdition.ENTERPRISE).dc1.defaultPartition.addService('Web', { port: 9090, namespace: 'team-a' });
+      web.addUpstream({ target: UpstreamTarget.service('web'), localBindPort: 9191 });
+    },
+    at: 'construct',
+    path: WEB,
+    prop: 'addUpstream(target)',
+    value: 'web',
+    fix: 'UpstreamTarget.peerService(), partitionService() or another namespace',
+    also: ['namespace "team-a", no peer): its sidecar would route the service to itself'],
+  },
+  {
+    name: 'service: fromServiceAttributes with an upper-case serviceName',
+    rule: 'service.imported-name',
+    build: (app) => {
+      const { stack, dc1 } = oneCluster(app);
+      MeshService.fromServiceAttributes(stack, 'Billing', { partition: dc1.defaultPartition, serviceName: 'Billing' });
+    },
+    at: 'construct',
+    path: 'mesh/Billing',
+    prop: 'serviceName',
+    value: 'Billing',
+    fix: 'e.g. "billing"',
+  },
+
   // ---- connectTo -----------------------------------------------------------------------------------
   {
     name: 'connection: a service calls itself',
@@ -627,7 +670,18 @@ export const SERVICES: InvalidProgram[] = [
     path: '',
     prop: 'serviceName',
     value: '',
-    fix: 'use letters, digits and "-"',
+    fix: 'use lower-case letters, digits and "-"',
+  },
+  {
+    name: 'target: UpstreamTarget.partitionService with an upper-case service',
+    rule: 'target.service-name',
+    build: () => UpstreamTarget.partitionService('ap1', 'Api'),
+    at: 'construct',
+    path: '',
+    prop: 'serviceName',
+    value: 'Api',
+    fix: 'use lower-case letters, digits and "-" (1-63 characters, not starting or ending with "-"), e.g. "api"',
+    also: ['is not a service name Consul accepts for a service identity token and DNS'],
   },
   {
     name: 'target: UpstreamTarget namespace with an underscore',
