@@ -68,8 +68,10 @@ export interface UpstreamOptions {
    */
   readonly localBindAddress?: string;
   /**
-   * Gateway mode of this upstream (`mesh_gateway.mode`).
-   * @default - for peers and partitions the cluster's meshGatewayMode is written; for local services nothing
+   * Gateway mode of this upstream (`mesh_gateway.mode`). Precedence, most specific first: this, then the
+   * service's `meshGatewayMode` (`service-defaults`), then the cluster's (`proxy-defaults`).
+   * @default - for peers and partitions the service's meshGatewayMode if set, else the cluster's, is written;
+   * for local services nothing
    */
   readonly meshGatewayMode?: MeshGatewayMode;
 }
@@ -116,9 +118,12 @@ export interface ConnectionOptions {
    */
   readonly localBindAddress?: string;
   /**
-   * Gateway mode of the upstream. `LOCAL` needs a mesh gateway in the caller's partition.
-   * @default - the caller's cluster meshGatewayMode for calls across a peering or a partition; nothing for
-   * calls inside one partition
+   * Gateway mode of the upstream (`mesh_gateway.mode`). `LOCAL` needs a mesh gateway in the caller's partition.
+   * Consul's precedence, most specific first, which the library follows when it writes the mode on the upstream:
+   * this option (the upstream), then the caller's `meshGatewayMode` (its `service-defaults`), then the caller's
+   * cluster `meshGatewayMode` (`proxy-defaults`).
+   * @default - for calls across a peering or a partition, the caller's meshGatewayMode if set, else its cluster's;
+   * nothing for calls inside one partition
    */
   readonly meshGatewayMode?: MeshGatewayMode;
   /**

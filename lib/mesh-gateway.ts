@@ -94,7 +94,8 @@ export interface MeshGatewayOptions {
   /**
    * More of the gateway's `Proxy.Config`: Envoy's gateway options (extra bind addresses, DNS discovery type,
    * TCP keepalive towards remote gateways) and bootstrap escape hatches (stats, tracing, extra static
-   * clusters and listeners), plus `rawConfig` for keys Consul adds later. Checked when given.
+   * clusters and listeners), plus `rawConfig` for keys Consul adds later. Checked when given: a key that is
+   * no typed option (a typo, a Consul key) is refused rather than dropped, and so are values Consul would ignore.
    * @default - none
    */
   readonly proxy?: MeshGatewayProxyOptions;

@@ -124,7 +124,8 @@ export interface MeshServiceOptions {
   /**
    * The sidecar's `Proxy.Config`: local app timeouts, inbound connection limits, listener and cluster
    * escape hatches, Envoy bootstrap options (stats, tracing, extra static clusters and listeners), plus
-   * `rawConfig` for keys Consul adds later. Checked when given.
+   * `rawConfig` for keys Consul adds later. Checked when given: a key that is no typed option (a typo, a Consul
+   * key) is refused rather than dropped, and so are values Consul would ignore.
    * @default - none
    */
   readonly proxy?: SidecarProxyOptions;

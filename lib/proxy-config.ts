@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ValidationError } from './errors';
-import { assertPort, assertPositiveInteger, compareStrings, isUnresolved } from './private/validate';
+import { assertPort, assertPositiveInteger, closestNames, compareStrings, isUnresolved } from './private/validate';
 
 /*
  * The opaque `Proxy.Config` of gateway and sidecar registrations, typed: the one home of which option writes
@@ -8,7 +8,10 @@ import { assertPort, assertPositiveInteger, compareStrings, isUnresolved } from 
  * command/connect/envoy/bootstrap_config.go `BootstrapConfig`, in Consul 1.14.0).
  */
 
-/** How Envoy resolves remote gateways addressed by host name (`envoy_dns_discovery_type`). */
+/**
+ * How Envoy resolves remote gateways addressed by host name (`envoy_dns_discovery_type`). Consul reads the
+ * value case-insensitively and treats anything but `STRICT_DNS` as `LOGICAL_DNS`, so other values are refused.
+ */
 export enum EnvoyDnsDiscoveryType {
   /** Use the first address the name resolves to (Consul's default). */
   LOGICAL_DNS = 'LOGICAL_DNS',
@@ -68,9 +71,13 @@ export interface EnvoyBootstrapOptions {
 export interface MeshGatewayProxyOptions extends EnvoyBootstrapOptions {
   /** `envoy_gateway_bind_addresses`: extra listeners, by name. @default - none */
   readonly bindAddresses?: { [name: string]: GatewayBindAddress };
-  /** `envoy_dns_discovery_type`: how remote gateways given by host name are resolved. @default EnvoyDnsDiscoveryType.LOGICAL_DNS */
+  /**
+   * `envoy_dns_discovery_type`: how remote gateways given by host name are resolved. Checked: one of the enum's
+   * values (Consul compares them case-insensitively).
+   * @default EnvoyDnsDiscoveryType.LOGICAL_DNS
+   */
   readonly dnsDiscoveryType?: EnvoyDnsDiscoveryType;
-  /** `envoy_gateway_remote_tcp_enable_keepalive`: TCP keepalive on connections to remote gateways. @default false */
+  /** `envoy_gateway_remote_tcp_enable_keepalive`: TCP keepalive on connections to remote gateways (a boolean). @default false */
   readonly remoteTcpKeepalive?: boolean;
   /** `envoy_gateway_remote_tcp_keepalive_time`: idle seconds before the first probe. @default - the OS's */
   readonly remoteTcpKeepaliveTimeSec?: number;
@@ -92,7 +99,11 @@ export interface SidecarProxyOptions extends EnvoyBootstrapOptions {
   readonly localRequestTimeoutMs?: number;
   /** `max_inbound_connections`: limit of inbound connections. @default - no limit */
   readonly maxInboundConnections?: number;
-  /** `balance_inbound_connections`: "exact_balance" spreads connections evenly over Envoy's workers. @default - Envoy's */
+  /**
+   * `balance_inbound_connections`: "exact_balance" spreads connections evenly over Envoy's workers. It is the one
+   * value Consul knows (it ignores any other with a warning), so any other is refused.
+   * @default - Envoy's (no balancing)
+   */
   readonly balanceInboundConnections?: string;
   /** `envoy_public_listener_json`: replaces the public listener (JSON escape hatch). @default - Consul's */
   readonly publicListenerJson?: string;
@@ -102,7 +113,7 @@ export interface SidecarProxyOptions extends EnvoyBootstrapOptions {
   readonly listenerTracingJson?: string;
 }
 
-type Kind = 'string' | 'json' | 'duration' | 'strings' | 'bool' | 'count' | 'seconds' | 'ms' | 'address';
+type Kind = 'string' | 'json' | 'duration' | 'strings' | 'bool' | 'count' | 'seconds' | 'ms' | 'address' | 'dns' | 'balance';
 
 /** Every typed option: its prop, its key, its kind. */
 const BOOTSTRAP: Array<[keyof EnvoyBootstrapOptions, string, Kind]> = [
@@ -120,7 +131,7 @@ const BOOTSTRAP: Array<[keyof EnvoyBootstrapOptions, string, Kind]> = [
 ];
 const GATEWAY: Array<[keyof MeshGatewayProxyOptions, string, Kind]> = [
   ...BOOTSTRAP,
-  ['dnsDiscoveryType', 'envoy_dns_discovery_type', 'string'],
+  ['dnsDiscoveryType', 'envoy_dns_discovery_type', 'dns'],
   ['remoteTcpKeepalive', 'envoy_gateway_remote_tcp_enable_keepalive', 'bool'],
   ['remoteTcpKeepaliveTimeSec', 'envoy_gateway_remote_tcp_keepalive_time', 'seconds'],
   ['remoteTcpKeepaliveIntervalSec', 'envoy_gateway_remote_tcp_keepalive_interval', 'seconds'],
@@ -131,7 +142,7 @@ const SIDECAR: Array<[keyof SidecarProxyOptions, string, Kind]> = [
   ['localConnectTimeoutMs', 'local_connect_timeout_ms', 'ms'],
   ['localRequestTimeoutMs', 'local_request_timeout_ms', 'ms'],
   ['maxInboundConnections', 'max_inbound_connections', 'count'],
-  ['balanceInboundConnections', 'balance_inbound_connections', 'string'],
+  ['balanceInboundConnections', 'balance_inbound_connections', 'balance'],
   ['publicListenerJson', 'envoy_public_listener_json', 'json'],
   ['localClusterJson', 'envoy_local_cluster_json', 'json'],
   ['listenerTracingJson', 'envoy_listener_tracing_json', 'json'],
@@ -145,10 +156,21 @@ const OWN_GATEWAY_KEYS = ['envoy_gateway_bind_tagged_addresses', 'envoy_gateway_
   'envoy_mesh_gateway_bind_tagged_addresses', 'envoy_mesh_gateway_no_default_bind', 'envoy_mesh_gateway_bind_addresses'];
 const OWN_SIDECAR_KEYS = ['protocol', 'bind_address', 'bind_port'];
 
+/**
+ * The props each options object may have: the typed options and the ones handled beside the table. Any other
+ * key (a typo, another casing, a Consul key) would be dropped without a word, so it is refused.
+ */
+const GATEWAY_PROPS = new Set<string>([...GATEWAY.map(([prop]) => prop), 'bindAddresses', 'rawConfig']);
+const SIDECAR_PROPS = new Set<string>([...SIDECAR.map(([prop]) => prop), 'rawConfig']);
+
 const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+const DNS_DISCOVERY_TYPES: string[] = [EnvoyDnsDiscoveryType.LOGICAL_DNS, EnvoyDnsDiscoveryType.STRICT_DNS];
 
 /** Checks `options` of a gateway now (reported on `scope`) and returns the `Proxy.Config` keys it writes. */
-export function gatewayProxyConfig(scope: IConstruct, options: MeshGatewayProxyOptions = {}): Record<string, unknown> {
+export function gatewayProxyConfig(scope: IConstruct, options?: MeshGatewayProxyOptions): Record<string, unknown> {
+  // Most gateways have no options: nothing to check or write.
+  if (options == null) return {};
+  assertKnownOptions(scope, options, GATEWAY_PROPS, GATEWAY, 'a mesh gateway');
   const config = typedConfig(scope, 'proxy', options, GATEWAY);
   if (options.bindAddresses !== undefined) {
     const names = Object.keys(options.bindAddresses).sort(compareStrings);
@@ -167,7 +189,10 @@ export function gatewayProxyConfig(scope: IConstruct, options: MeshGatewayProxyO
 }
 
 /** Checks `options` of a sidecar now (reported on `scope`) and returns the `Proxy.Config` keys it writes. */
-export function sidecarProxyConfig(scope: IConstruct, options: SidecarProxyOptions = {}): Record<string, unknown> {
+export function sidecarProxyConfig(scope: IConstruct, options?: SidecarProxyOptions): Record<string, unknown> {
+  // Most services have no options: nothing to check or write.
+  if (options == null) return {};
+  assertKnownOptions(scope, options, SIDECAR_PROPS, SIDECAR, 'a sidecar');
   const config = typedConfig(scope, 'proxy', options, SIDECAR);
   // Most services have no raw keys: the list of keys they may not set is only built for the ones that do.
   if (options.rawConfig === undefined) return config;
@@ -185,8 +210,52 @@ function typedConfig<T extends object>(scope: IConstruct, where: string, options
   return config;
 }
 
+/**
+ * Refuses a key of `options` that is not one of its props (`known`): plain JavaScript, jsii languages and objects
+ * passed through variables skip TypeScript's excess-property check, and the key would be dropped silently.
+ */
+function assertKnownOptions(scope: IConstruct, options: object, known: ReadonlySet<string>, table: ReadonlyArray<[string | number | symbol, string, Kind]>, what: string): void {
+  let unknown: string | undefined;
+  for (const key of Object.keys(options)) {
+    if (!known.has(key) && (unknown === undefined || compareStrings(key, unknown) < 0)) unknown = key;
+  }
+  if (unknown === undefined) return;
+  const typed = table.find(([, consulKey]) => consulKey === unknown);
+  if (typed) {
+    throw new ValidationError(scope, {
+      prop: 'proxy',
+      value: unknown,
+      problem: `is the Proxy.Config key the typed option ${String(typed[0])} writes, not an option of ${what}, and would be dropped`,
+      fix: `use ${String(typed[0])} instead`,
+    });
+  }
+  const close = closestNames(unknown, [...known]);
+  throw new ValidationError(scope, {
+    prop: 'proxy',
+    value: unknown,
+    problem: `is not an option of ${what}'s proxy, and would be dropped`,
+    fix:
+      (close.length > 0 ? `did you mean ${close.map((n) => `"${n}"`).join(' or ')}? ` : `use one of ${[...known].join(', ')}; `) +
+      `or put it in rawConfig if it is a Proxy.Config key Consul reads (rawConfig: { ${JSON.stringify(unknown)}: ... })`,
+  });
+}
+
+/** What a string option looks like, for the message that refuses another type. */
+const STRING_EXAMPLE: Partial<Record<Kind, string>> = {
+  string: '"udp://127.0.0.1:8125"',
+  json: 'JSON.stringify({ ... })',
+  duration: '"10s"',
+  address: '"0.0.0.0:9102"',
+  dns: 'EnvoyDnsDiscoveryType.STRICT_DNS',
+  balance: '"exact_balance"',
+};
+
 function check(scope: IConstruct, prop: string, value: any, kind: Kind): void {
   if (isUnresolved(value)) return;
+  const example = STRING_EXAMPLE[kind];
+  if (example !== undefined && typeof value !== 'string') {
+    throw new ValidationError(scope, { prop, value, problem: 'is not a string', fix: `give a string, e.g. ${example}` });
+  }
   switch (kind) {
     case 'json':
       try {
@@ -221,8 +290,32 @@ function check(scope: IConstruct, prop: string, value: any, kind: Kind): void {
       if (!/^[^\s:]+:\d{1,5}$/.test(value)) throw new ValidationError(scope, { prop, value, problem: 'is not "address:port"', fix: 'e.g. "0.0.0.0:9102"' });
       return;
     case 'strings':
+      if (!Array.isArray(value)) throw new ValidationError(scope, { prop, value, problem: 'is not a list', fix: 'give a list of "key=value" strings, e.g. ["team=payments"]' });
       for (const tag of value as string[]) {
-        if (!isUnresolved(tag) && !/^[^=]+=.*$/.test(tag)) throw new ValidationError(scope, { prop, value: tag, problem: 'is not "key=value"', fix: 'e.g. "team=payments"' });
+        if (!isUnresolved(tag) && !(typeof tag === 'string' && /^[^=]+=.*$/.test(tag))) throw new ValidationError(scope, { prop, value: tag, problem: 'is not "key=value"', fix: 'e.g. "team=payments"' });
+      }
+      return;
+    case 'bool':
+      if (typeof value !== 'boolean') throw new ValidationError(scope, { prop, value, problem: 'is not a boolean', fix: 'use true or false' });
+      return;
+    case 'dns':
+      if (!DNS_DISCOVERY_TYPES.includes(value.toUpperCase())) {
+        throw new ValidationError(scope, {
+          prop,
+          value,
+          problem: 'is not an Envoy DNS discovery type (Consul would treat it as LOGICAL_DNS)',
+          fix: 'use EnvoyDnsDiscoveryType.STRICT_DNS or EnvoyDnsDiscoveryType.LOGICAL_DNS',
+        });
+      }
+      return;
+    case 'balance':
+      if (value !== 'exact_balance') {
+        throw new ValidationError(scope, {
+          prop,
+          value,
+          problem: 'is not a connection balancing Consul knows (it ignores any other value)',
+          fix: 'use "exact_balance", or leave it out for no balancing',
+        });
       }
       return;
     default:

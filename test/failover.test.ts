@@ -1,5 +1,18 @@
 import { Testing } from 'cdktf';
-import { ClusterPeering, ConsulCluster, ExportConsumer, FailoverTarget, ServiceProtocol, ServiceResolver, UpstreamTarget } from '../lib';
+import {
+  ClusterPeering,
+  ConsulCluster,
+  ConsulEdition,
+  ExportConsumer,
+  FailoverTarget,
+  IntentionAction,
+  IntentionSource,
+  SamenessGroup,
+  SamenessGroupMember,
+  ServiceProtocol,
+  ServiceResolver,
+  UpstreamTarget,
+} from '../lib';
 import { validationErrorOf } from './fixtures/errors';
 import { emptyStack, resources, synthJson } from './fixtures/stack';
 
@@ -113,5 +126,155 @@ describe('connectTo with failover', () => {
     expect(() => Testing.synth(second.stack, true)).toThrow(
       /\[test\/Mine\] serviceName "api" has a second service-resolver entry in partition "default" of cluster "dc1" \(test\/Dc1\/Partitions\/default\/Resolver-api\); Consul keeps one per service/,
     );
+  });
+});
+
+/**
+ * Two Enterprise clusters with a gateway in each default partition, and partition ap1 (with its gateway) in dc1;
+ * dc2 accepts, dc1 dials (dc1 calls dc2 "dc2", dc2 calls dc1 "dc1"); web in dc1's default partition calls
+ * plain "api" (its partition's discovery chain resolves it). `group` declares sameness group "products" in dc1's
+ * default partition, before or after the rest.
+ */
+function groupMesh(group: { members: SamenessGroupMember[]; defaultForFailover?: boolean; first?: boolean }) {
+  const stack = emptyStack();
+  const declare = () =>
+    new SamenessGroup(stack, 'Products', { partition: dc1.defaultPartition, defaultForFailover: group.defaultForFailover, members: [SamenessGroupMember.partition('default'), ...group.members] });
+  const [dc1, dc2] = [1, 2].map((i) => new ConsulCluster(stack, `Dc${i}`, { datacenter: `dc${i}`, address: `127.0.0.1:${8400 + 100 * i}`, edition: ConsulEdition.ENTERPRISE }));
+  if (group.first) declare();
+  [dc1, dc2].forEach((dc, i) => dc.defaultPartition.addMeshGateway('Gateway', { lanAddress: `10.${11 + i}.0.10`, wanAddress: `10.10.0.${11 + i}` }));
+  const ap1 = dc1.addPartition('ap1');
+  ap1.addMeshGateway('Gateway', { lanAddress: '10.11.1.10', wanAddress: '10.10.1.11' });
+  new ClusterPeering(stack, 'Dc2Dc1', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
+  const web = dc1.defaultPartition.addService('Web', { port: 9090 });
+  web.addUpstream({ target: UpstreamTarget.service('api'), localBindPort: 9191 });
+  if (!group.first) declare();
+  return { stack, dc1, dc2, ap1, web };
+}
+
+/** The validation messages of `stack` (none when it synthesizes). */
+function validationMessages(stack: ReturnType<typeof emptyStack>): string[] {
+  try {
+    Testing.synth(stack, true);
+    return [];
+  } catch (e) {
+    return (e as Error).message.split('\n').filter((line) => line.startsWith('  ['));
+  }
+}
+
+/** How a member of group "products" (in dc1's default partition) is named, and what it must provide. */
+interface MemberCase {
+  readonly kind: string;
+  readonly member: () => SamenessGroupMember;
+  /** The prop and value of the messages about it. */
+  readonly named: string;
+  /** Where it is, and how it names dc1's default partition. */
+  readonly where: string;
+  readonly side: string;
+  readonly consumer: string;
+  readonly source: string;
+  /** Adds the export to dc1's side. */
+  readonly exportIt: (t: ReturnType<typeof groupMesh>) => void;
+  /** Allows web: from dc1's side, or from the group. */
+  readonly allowIt: (t: ReturnType<typeof groupMesh>) => void;
+}
+
+const MEMBERS: MemberCase[] = [
+  {
+    kind: 'a partition member',
+    member: () => SamenessGroupMember.partition('ap1'),
+    named: 'SamenessGroupMember.partition(partitionName) "ap1"',
+    where: 'partition "ap1" of cluster "dc1"',
+    side: 'partition "default"',
+    consumer: 'ExportConsumer.partition("default")',
+    source: 'IntentionSource.partitionService("default", "web")',
+    exportIt: (t) => t.ap1.addExport('api', ExportConsumer.partition('default')),
+    allowIt: (t) => t.ap1.addService('Api', { port: 8080 }).addIntention(IntentionSource.partitionService('default', 'web'), IntentionAction.ALLOW),
+  },
+  {
+    kind: 'a peer member',
+    member: () => SamenessGroupMember.peer('dc2'),
+    named: 'SamenessGroupMember.peer(peerName) "dc2"',
+    where: 'partition "default" of cluster "dc2"',
+    side: '"dc1"',
+    consumer: 'ExportConsumer.peer("dc1")',
+    source: 'IntentionSource.peerService("dc1", "web")',
+    exportIt: (t) => t.dc2.defaultPartition.addExport('api', ExportConsumer.peer('dc1')),
+    // The group's own words, once the member declares the group too.
+    allowIt: (t) => {
+      new SamenessGroup(t.stack, 'Dc2Products', { partition: t.dc2.defaultPartition, groupName: 'products', members: [SamenessGroupMember.partition('default'), SamenessGroupMember.peer('dc1')] });
+      t.dc2.defaultPartition.addService('Api', { port: 8080 }).addIntention(IntentionSource.samenessGroupService('products', 'web'), IntentionAction.ALLOW);
+    },
+  },
+];
+
+/** The two messages about member `c` (export, then intention): `head` is the path, `why` how the group uses it. */
+function memberMessages(c: MemberCase, head: string, why: string, tail = ''): string[] {
+  return [
+    `${head}${c.named} ${why}, but ${c.where} does not export "api" to ${c.side} (this side) or to the group; ` +
+      `add partition.addExport("api", ExportConsumer.samenessGroup("products")) there (with sameness group "products" declared there too), or partition.addExport("api", ${c.consumer})${tail}`,
+    `${head}${c.named} ${why}, but no intention in ${c.where} allows "web" from ${c.side} or from the group; ` +
+      `add an allowing IntentionSource.samenessGroupService("products", "web") on "api" there (with the group declared there too), or an allowing ${c.source}${tail}`,
+  ];
+}
+
+describe('failover through a sameness group', () => {
+  describe('a service-resolver that fails over to the group', () => {
+    test.each(MEMBERS)('$kind must export the service to this side (or the group) and allow the callers the resolver routes', (c) => {
+      const t = groupMesh({ members: [c.member()] });
+      new ServiceResolver(t.stack, 'ApiResolver', { partition: t.dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.samenessGroup('products')] });
+      const [notExported, notAllowed] = memberMessages(c, '  [test/ApiResolver] ', 'is a member of sameness group "products", the failover target of "api"');
+      expect(validationMessages(t.stack)).toEqual([notExported, notAllowed]);
+      c.exportIt(t);
+      expect(validationMessages(t.stack)).toEqual([notAllowed]);
+      c.allowIt(t);
+      expect(validationMessages(t.stack)).toEqual([]);
+    });
+  });
+
+  describe('a group that is the default for failover (no resolver)', () => {
+    const messages = (c: MemberCase) =>
+      memberMessages(
+        c,
+        '  [test/Products] ',
+        'is a member of sameness group "products", the default for failover (defaultForFailover) of partition "default" of cluster "dc1", ' +
+          'where "api" has no service-resolver, so calls to it fail over there',
+        ', or write a ServiceResolver for "api" in partition "default" of cluster "dc1", which takes it out of the default failover',
+      );
+
+    test('every member must export each service the partition\'s callers resolve, and allow them, naming the member, the service and the fixes', () => {
+      const t = groupMesh({ members: MEMBERS.map((c) => c.member()), defaultForFailover: true });
+      expect(validationMessages(t.stack)).toEqual(MEMBERS.flatMap(messages));
+      MEMBERS.forEach((c) => c.exportIt(t));
+      expect(validationMessages(t.stack)).toEqual(MEMBERS.map((c) => messages(c)[1]));
+      MEMBERS.forEach((c) => c.allowIt(t));
+      expect(validationMessages(t.stack)).toEqual([]);
+    });
+
+    test('is satisfied by exports and intentions, and is independent of the order of declarations', () => {
+      const build = (first: boolean) => {
+        const t = groupMesh({ members: [SamenessGroupMember.peer('dc2')], defaultForFailover: true, first });
+        t.dc2.defaultPartition.addExport('api', ExportConsumer.peer('dc1'));
+        t.dc2.defaultPartition.addService('Api', { port: 8080 }).addIntention(IntentionSource.peerService('dc1', 'web'), IntentionAction.ALLOW);
+        return t.stack;
+      };
+      expect(validationMessages(build(true))).toEqual([]);
+      expect(Testing.synth(build(true), true)).toBe(Testing.synth(build(false), true));
+      // Declared after the group, a caller's upstream still counts.
+      const late = groupMesh({ members: [SamenessGroupMember.peer('dc2')], defaultForFailover: true, first: true });
+      late.dc1.defaultPartition.addService('Admin', { port: 9091 }).addUpstream({ target: UpstreamTarget.service('billing'), localBindPort: 9192 });
+      expect(validationMessages(late.stack).filter((m) => m.includes('"billing"'))).toHaveLength(2);
+    });
+
+    test('does not apply to a service that has a service-resolver, nor to calls across a peering, nor to a group that is not the default', () => {
+      const withResolver = groupMesh({ members: [SamenessGroupMember.peer('dc2')], defaultForFailover: true });
+      new ServiceResolver(withResolver.stack, 'Api', { partition: withResolver.dc1.defaultPartition, serviceName: 'api' });
+      expect(validationMessages(withResolver.stack)).toEqual([]);
+      const peered = groupMesh({ members: [SamenessGroupMember.peer('dc2')], defaultForFailover: true });
+      const other = peered.dc1.defaultPartition.addService('Admin', { port: 9091 });
+      other.addUpstream({ target: UpstreamTarget.peerService('dc2', 'audit'), localBindPort: 9192 });
+      expect(validationMessages(peered.stack).some((m) => m.includes('"audit"') && m.includes('[test/Products]'))).toBe(false);
+      const notDefault = groupMesh({ members: [SamenessGroupMember.peer('dc2')] });
+      expect(validationMessages(notDefault.stack)).toEqual([]);
+    });
   });
 });

@@ -124,6 +124,49 @@ describe('Proxy.Config options', () => {
       /proxy.bindAddresses.x.port 0 is not a valid port/,
     );
   });
+
+  // Plain JavaScript, jsii languages and objects passed through variables skip TypeScript's excess-property check.
+  test('refuses a key that is no typed option, naming it, the close options and rawConfig', () => {
+    const { dc1 } = peeredPair();
+    const p = dc1.defaultPartition;
+    const gateway = (id: string, proxy: object) => () => p.addMeshGateway(id, { lanAddress: '10.0.0.9', wanAddress: '192.0.2.9', proxy: proxy as any });
+    const sidecar = validationErrorOf(() => p.addService('A', { port: 1000, proxy: { tracingJSON: '{' } as any }));
+    expect(sidecar).toMatchObject({ constructPath: 'test/Dc1/Partitions/default/A', prop: 'proxy', value: 'tracingJSON' });
+    expect(sidecar.message).toMatch(/proxy "tracingJSON" is not an option of a sidecar's proxy, and would be dropped; did you mean "tracingJson"/);
+    expect(sidecar.fix).toMatch(/or put it in rawConfig if it is a Proxy.Config key Consul reads \(rawConfig: \{ "tracingJSON": \.\.\. \}\)$/);
+    expect(validationErrorOf(gateway('G1', { dnsDiscovery: 'STRICT_DNS' })).message).toMatch(
+      /proxy "dnsDiscovery" is not an option of a mesh gateway's proxy, and would be dropped; did you mean "dnsDiscoveryType"\? or put it in rawConfig/,
+    );
+    // Nothing close: every option is listed. A sidecar option on a gateway is unknown there.
+    expect(validationErrorOf(gateway('G2', { localConnectTimeoutMs: 1000 })).fix).toMatch(/^use one of extraStaticClustersJson, .*dnsDiscoveryType, .*bindAddresses, rawConfig; or put it in rawConfig/);
+    // A Consul key a typed option writes points to the option.
+    expect(validationErrorOf(() => p.addService('B', { port: 1000, proxy: { envoy_tracing_json: '{}' } as any })).message).toMatch(
+      /proxy "envoy_tracing_json" is the Proxy.Config key the typed option tracingJson writes, not an option of a sidecar, and would be dropped; use tracingJson instead/,
+    );
+    // Several unknown keys: the first by name is reported, whatever the order they were written in.
+    expect(validationErrorOf(gateway('G3', { zeta: 1, alpha: 2 })).value).toBe('alpha');
+    // A key that is present but undefined is still a slip.
+    expect(validationErrorOf(() => p.addService('C', { port: 1000, proxy: { statsdURL: undefined } as any })).value).toBe('statsdURL');
+  });
+
+  test('refuses enumerated values Consul would ignore, non-booleans and values of the wrong type', () => {
+    const { dc1 } = peeredPair();
+    const p = dc1.defaultPartition;
+    const gateway = (id: string, proxy: object) => () => p.addMeshGateway(id, { lanAddress: '10.0.0.9', wanAddress: '192.0.2.9', proxy: proxy as any });
+    const e = (f: () => unknown) => validationErrorOf(f).message;
+    expect(e(gateway('G1', { dnsDiscoveryType: 'DNS' }))).toMatch(
+      /proxy.dnsDiscoveryType "DNS" is not an Envoy DNS discovery type \(Consul would treat it as LOGICAL_DNS\); use EnvoyDnsDiscoveryType.STRICT_DNS or EnvoyDnsDiscoveryType.LOGICAL_DNS/,
+    );
+    expect(e(gateway('G2', { remoteTcpKeepalive: 'yes' }))).toMatch(/proxy.remoteTcpKeepalive "yes" is not a boolean; use true or false/);
+    expect(e(() => p.addService('A', { port: 1000, proxy: { balanceInboundConnections: 'round_robin' } }))).toMatch(
+      /proxy.balanceInboundConnections "round_robin" is not a connection balancing Consul knows \(it ignores any other value\); use "exact_balance", or leave it out/,
+    );
+    expect(e(() => p.addService('B', { port: 1000, proxy: { statsdUrl: 8125 as any } }))).toMatch(/proxy.statsdUrl 8125 is not a string; give a string, e.g. "udp:\/\/127.0.0.1:8125"/);
+    expect(e(() => p.addService('C', { port: 1000, proxy: { tracingJson: { http: {} } as any } }))).toMatch(/proxy.tracingJson \{"http":\{\}\} is not a string; give a string, e.g. JSON.stringify/);
+    expect(e(() => p.addService('D', { port: 1000, proxy: { statsTags: 'team=payments' as any } }))).toMatch(/proxy.statsTags "team=payments" is not a list/);
+    // Consul reads the discovery type case-insensitively.
+    expect(() => gateway('G3', { dnsDiscoveryType: 'strict_dns' })()).not.toThrow();
+  });
 });
 
 describe('service-level gateway mode', () => {

@@ -27,8 +27,8 @@ export const GROUP = 'products';
  *   the local partition first, then the peer (dc1: `[{Partition: default}, {Peer: dc2}]`, dc2:
  *   `[{Partition: default}, {Peer: dc1}]`), `DefaultForFailover` on;
  * - `api` exported to the group (`Consumers: [{SamenessGroup: products}]`) from both clusters;
- * - intentions allowing `web` in both clusters: from its own partition in dc1, from the peer `dc1` in dc2
- *   (the library has no intention source for a sameness group yet, see README.md);
+ * - intentions allowing `web` in both clusters: from its own partition in dc1, and in dc2 from any member of
+ *   the group (`IntentionSource.samenessGroupService`, the source's `sameness_group`), which covers dc1;
  * - a `service-resolver` for `api` in dc1 failing over to the group, and `web`'s upstream to plain `api`
  *   (no `destination_peer`: the resolver routes the name).
  *

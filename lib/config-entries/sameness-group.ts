@@ -6,9 +6,12 @@ import type { IPartition } from '../partition';
 import { ClusterPeering, IClusterPeering, PeeringAcceptor, PeeringDialer } from '../peering';
 import { renderedConfigEntry } from '../private/config-entry';
 import { lazyDependsOn } from '../private/deps';
+import { failoverLandingProblems, routedCallers, routedNames } from '../private/failover';
 import { BY_NAME, KIND, register, registered, registeredWhere } from '../private/registry';
 import { describePartition, requireEnterprise } from '../private/scoping';
 import { assertDnsLabel, assertPeerName, isUnresolved, kebabFromId } from '../private/validate';
+// Used at synth only (the two modules import each other).
+import { ServiceResolver } from './service-resolver';
 
 /** Which kind of member a {@link SamenessGroupMember} is: the key it writes in `Members[]`. */
 export enum SamenessGroupMemberKind {
@@ -79,9 +82,15 @@ export interface SamenessGroupProps {
   readonly groupName?: string;
   /**
    * Use this group for failover of every service in the partition (entry field `DefaultForFailover`):
-   * upstreams fail over to the members in the order of `members`. When false, the group is used for
-   * failover only where a service resolver names it (`FailoverTarget.samenessGroup()`). A partition has at
-   * most one default group.
+   * upstreams fail over to the members in the order of `members`. Consul applies it to every service that has
+   * no service-resolver in the partition (a resolver, even one without failover, takes its service out). When
+   * false, the group is used for failover only where a service resolver names it
+   * (`FailoverTarget.samenessGroup()`). A partition has at most one default group.
+   *
+   * Checked at synth when true: for every service the partition's services call by plain name (an upstream
+   * with no peer and no partition) and that has no resolver there, every member declared in the app (a
+   * peer's far side, another partition of the cluster) exports the service to this partition or to the group,
+   * and allows each caller (from this partition, or from the group), as Consul's docs ask of every member.
    * @default false
    * @see https://developer.hashicorp.com/consul/docs/reference/config-entry/sameness-group#defaultforfailover
    */
@@ -119,7 +128,8 @@ export interface SamenessGroupProps {
  * `ClusterPeering`), every partition member is a partition of the group's cluster declared in the app, no
  * member is listed twice (the group's own partition counts as listed when `includeLocal` is on), the group
  * has members, a partition has one group of a name, at most one default-for-failover group, and no member in
- * two of its groups.
+ * two of its groups; for a default-for-failover group, every member in the app exports the services the
+ * partition's callers fail over to it and allows those callers (see `defaultForFailover`).
  *
  * @example
  * const group = new SamenessGroup(stack, 'Products', {
@@ -293,6 +303,42 @@ export class SamenessGroup extends Construct {
       }
     }
     messages.push(...this.validateSiblings(where));
+    if (this.defaultForFailover) messages.push(...this.validateDefaultFailover(where));
+    return messages;
+  }
+
+  /**
+   * A default group is the failover of every service that the partition's callers resolve through its own
+   * discovery chain (an upstream with no peer and no partition) and that has no service-resolver there: Consul
+   * applies the default group exactly where no resolver exists. So each member declared in the app (a peer's far
+   * side, or another partition of the cluster) must export each such service, under its name and namespace, to
+   * this partition (or to the group) and allow its callers, as for a resolver that fails over to the group.
+   */
+  private validateDefaultFailover(where: string): string[] {
+    const messages: string[] = [];
+    for (const { serviceName, namespace } of routedNames(this.partition)) {
+      if (isUnresolved(serviceName) || ServiceResolver.find(this.partition, serviceName, namespace)) continue;
+      const callers = routedCallers(this.partition, serviceName, namespace);
+      for (const m of this.memberList) {
+        if (isUnresolved(m.name)) continue;
+        const peer = m.kind === SamenessGroupMemberKind.PEER;
+        messages.push(
+          ...failoverLandingProblems({
+            from: this.partition,
+            landing: { kind: peer ? 'peer' : 'partition', name: m.name },
+            service: serviceName,
+            namespace,
+            callers,
+            group: this.groupName,
+            prop: peer ? 'SamenessGroupMember.peer(peerName)' : 'SamenessGroupMember.partition(partitionName)',
+            what:
+              `is a member of sameness group "${this.groupName}", the default for failover (defaultForFailover) of ${where}, ` +
+              `where "${serviceName}" has no service-resolver, so calls to it fail over there`,
+            alternative: `or write a ServiceResolver for "${serviceName}" in ${where}, which takes it out of the default failover`,
+          }),
+        );
+      }
+    }
     return messages;
   }
 

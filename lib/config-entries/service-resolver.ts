@@ -7,13 +7,12 @@ import { ValidationError } from '../errors';
 import type { IPartition } from '../partition';
 import { ClusterPeering, IClusterPeering, PeeringAcceptor, PeeringDialer } from '../peering';
 import { lazyDependsOn } from '../private/deps';
+import { FailoverLanding, failoverLandingProblems, routedCallers } from '../private/failover';
 import { BY_NAME, KIND, nameKey, register, registered, registeredWhere } from '../private/registry';
 import { renderedAny } from '../private/rendered';
-import { describePartition, isEnterprise, namespaceArg, namespaceResourceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
+import { describePartition, isEnterprise, namespaceResourceArg, normalizeNamespace, requireEnterprise } from '../private/scoping';
 import { assertDnsLabel, assertPeerName, assertServiceName, compareStrings, isUnresolved } from '../private/validate';
-import { ExportConsumer } from './exported-services';
 import { SamenessGroup, SamenessGroupMemberKind } from './sameness-group';
-import { IntentionSource, ServiceIntentions } from './service-intentions';
 
 /** Which kind of place a {@link FailoverTarget} names. */
 export enum FailoverTargetKind {
@@ -220,7 +219,9 @@ export interface ServiceResolverProps {
  * partition target a declared partition of the same cluster, every sameness group declared in the
  * partition; no target equals the primary (the service itself) or repeats; a sameness group stands alone;
  * datacenter targets only from the `default` partition; timeouts are positive; the default subset exists;
- * one resolver per service.
+ * one resolver per service; every peer target, and every member (peer or partition) of a sameness group
+ * target, whose far side is in the app exports the service to the resolver's side (or to the group) and
+ * allows the callers the resolver routes.
  *
  * @example
  * new ServiceResolver(stack, 'ApiResolver', {
@@ -419,56 +420,22 @@ export class ServiceResolver extends Construct {
   }
 
   /**
-   * A peer target whose far side is in the app must export the service to this side, and allow every caller
-   * here that reaches the service through this resolver (an upstream of its name without a peer): otherwise the
-   * failover lands on nothing, or is denied.
+   * A peer target, or a member of the sameness group the resolver fails over to, whose far side is in the app
+   * must export the service to this side and allow every caller here that reaches the service through this
+   * resolver (an upstream of its name without a peer): otherwise the failover lands on nothing, or is denied.
    */
-  private checkPeerTarget(t: FailoverTarget, peering: IClusterPeering, group?: string): string[] {
-    const remote = peering.remoteOf(this.partition);
-    if (remote === undefined) return [];
-    const service = t.serviceName ?? this.serviceName;
-    const remoteName = peering.peerNameIn(remote);
-    const out: string[] = [];
-    const where = `partition "${remote.partitionName}" of cluster "${remote.cluster.datacenter}"`;
-    const viaGroup = group !== undefined && SamenessGroup.find(remote, group) !== undefined;
-    const prop = group !== undefined ? 'SamenessGroupMember.peer(name)' : 'FailoverTarget.peer(peerName)';
-    const what = group !== undefined ? `is a member of sameness group "${group}", the failover target of "${this.serviceName}"` : `is a failover target of "${this.serviceName}"`;
-    const exported =
-      remote.isExportedTo(service, ExportConsumer.peer(remoteName), t.targetNamespace) ||
-      (viaGroup && remote.isExportedTo(service, ExportConsumer.samenessGroup(group!), t.targetNamespace));
-    if (!exported) {
-      out.push(
-        ValidationError.message({
-          prop,
-          value: t.name,
-          problem: `${what}, but ${where} does not export "${service}" to "${remoteName}" (this side)${group !== undefined ? ` or to the group` : ''}`,
-          fix: `use connectTo(..., { failover }), which exports it, or add partition.addExport("${service}", ExportConsumer.peer("${remoteName}")) there`,
-        }),
-      );
-    }
-    const entry = ServiceIntentions.find(remote, service, t.targetNamespace);
-    for (const caller of this.partition.services) {
-      const routed = (caller as { upstreams?: Array<{ destinationName: string; destinationPeer?: string; destinationPartition?: string; destinationNamespace?: string }> }).upstreams?.some(
-        (u) => u.destinationName === this.serviceName && u.destinationPeer === undefined && u.destinationPartition === undefined && u.destinationNamespace === this.namespace,
-      );
-      if (!routed) continue;
-      const namespace = namespaceArg(this.partition, caller.namespace);
-      const allowed =
-        entry !== undefined &&
-        (entry.allows(IntentionSource.peerService(remoteName, caller.serviceName, namespace)) ||
-          (viaGroup && entry.allows(IntentionSource.samenessGroupService(group!, caller.serviceName, namespace))));
-      if (!allowed) {
-        out.push(
-          ValidationError.message({
-            prop,
-            value: t.name,
-            problem: `${what}, but no intention in ${where} allows "${caller.serviceName}" from "${remoteName}"${group !== undefined ? ' or from the group' : ''}`,
-            fix: `use connectTo(..., { failover }), which allows it, or add an allowing IntentionSource.peerService("${remoteName}", "${caller.serviceName}") on "${service}" there`,
-          }),
-        );
-      }
-    }
-    return out;
+  private checkLanding(landing: FailoverLanding, service: string, namespace: string | undefined, group?: string): string[] {
+    const member = landing.kind === 'peer' ? 'SamenessGroupMember.peer(peerName)' : 'SamenessGroupMember.partition(partitionName)';
+    return failoverLandingProblems({
+      from: this.partition,
+      landing,
+      service,
+      namespace,
+      callers: routedCallers(this.partition, this.serviceName, this.namespace),
+      group,
+      prop: group !== undefined ? member : 'FailoverTarget.peer(peerName)',
+      what: group !== undefined ? `is a member of sameness group "${group}", the failover target of "${this.serviceName}"` : `is a failover target of "${this.serviceName}"`,
+    });
   }
 
   private validateResolver(): string[] {
@@ -533,7 +500,7 @@ export class ServiceResolver extends Construct {
       switch (t.kind) {
         case FailoverTargetKind.PEER:
           if (this.peeringOf(t)) {
-            messages.push(...this.checkPeerTarget(t, this.peeringOf(t)!));
+            messages.push(...this.checkLanding({ kind: 'peer', name: t.name }, t.serviceName ?? this.serviceName, t.targetNamespace));
           } else {
             push(
               'FailoverTarget.peer(peerName)',
@@ -566,11 +533,12 @@ export class ServiceResolver extends Construct {
           break;
         case FailoverTargetKind.SAMENESS_GROUP:
           if (SamenessGroup.find(this.partition, t.name)) {
-            // Every member peer whose far side is in the app must export the service and allow the callers.
+            // Every member in the app (a peer or another partition) must export the service, under its own name and
+            // namespace, and allow the callers.
             for (const member of SamenessGroup.find(this.partition, t.name)!.members) {
-              if (member.kind !== SamenessGroupMemberKind.PEER) continue;
-              const peering = ClusterPeering.findByPeerName(this.partition, member.name);
-              if (peering) messages.push(...this.checkPeerTarget(FailoverTarget.peer(member.name), peering, t.name));
+              if (isUnresolved(member.name)) continue;
+              const landing: FailoverLanding = { kind: member.kind === SamenessGroupMemberKind.PEER ? 'peer' : 'partition', name: member.name };
+              messages.push(...this.checkLanding(landing, this.serviceName, this.namespace, t.name));
             }
           } else {
             const known = SamenessGroup.of(this.partition).map((g) => `"${g.groupName}"`);

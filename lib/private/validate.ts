@@ -189,3 +189,36 @@ export function kebabFromId(id: string): string {
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * The names in `candidates` that `value` is most likely a slip of, best first (at most three): the same name
+ * but for case, "_" and "-" (then only that one); one containing the other; or a few edits away. Used only to
+ * word an error.
+ */
+export function closestNames(value: string, candidates: readonly string[]): string[] {
+  const normal = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
+  const v = normal(value);
+  const near: Array<[number, string]> = [];
+  for (const candidate of candidates) {
+    const c = normal(candidate);
+    const contained = Math.min(c.length, v.length) >= 4 && (c.includes(v) || v.includes(c));
+    const distance = c === v ? 0 : contained ? 1 : editDistance(v, c);
+    if (distance <= Math.max(2, Math.floor(v.length / 4))) near.push([distance, candidate]);
+  }
+  near.sort((a, b) => a[0] - b[0] || compareStrings(a[1], b[1]));
+  // A name that differs only in case, "_" or "-" is the one meant.
+  return (near.length > 0 && near[0][0] === 0 ? near.filter(([d]) => d === 0) : near).slice(0, 3).map(([, name]) => name);
+}
+
+/** Levenshtein distance between `a` and `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}

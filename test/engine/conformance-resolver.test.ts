@@ -125,6 +125,9 @@ describe('ServiceResolver and SamenessGroup output', () => {
       dc3.defaultPartition.addExport('web', ExportConsumer.peer('dc1'));
       const ap1 = dc1.addPartition('ap1');
       ap1.addNamespace('Team');
+      // ap1 is a member of the group "web" fails over to: it exports "web" to the resolver's partition, through its gateway.
+      ap1.addMeshGateway('Gateway', { lanAddress: '10.11.1.10', wanAddress: '10.10.1.11' });
+      ap1.addExport('web', ExportConsumer.partition('default'));
       new SamenessGroup(stack, 'Products', {
         partition: dc1.defaultPartition,
         defaultForFailover: true,
@@ -139,6 +142,6 @@ describe('ServiceResolver and SamenessGroup output', () => {
         failover: [FailoverTarget.partition('default', 'api', 'team'), FailoverTarget.namespace('default')],
       });
       new ServiceResolver(stack, 'Db', { partition: dc1.defaultPartition, serviceName: 'db', failover: [FailoverTarget.peer('dc2', 'db', 'data')] });
-    }, 'consul conformance: decoded 6 config entries, 0 service definitions, 0 ACL documents\n');
+    }, 'consul conformance: decoded 7 config entries, 0 service definitions, 1 ACL documents\n');
   });
 });

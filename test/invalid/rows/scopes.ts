@@ -1,8 +1,49 @@
-import { AclToken, ClusterPeering, ConsulEdition, DockerNetwork, FailoverTarget, ServiceResolver, ExportConsumer, IntentionAction, IntentionSource, Namespace, UpstreamTarget } from '../../../lib';
+import { App, TerraformStack } from 'cdktf';
+import {
+  AclToken,
+  ClusterPeering,
+  ConsulCluster,
+  ConsulEdition,
+  DockerNetwork,
+  EnvoyDnsDiscoveryType,
+  FailoverTarget,
+  ServiceResolver,
+  ExportConsumer,
+  IntentionAction,
+  IntentionSource,
+  Namespace,
+  SamenessGroup,
+  SamenessGroupMember,
+  UpstreamTarget,
+} from '../../../lib';
 import { InvalidProgram } from '../corpus';
-import { cluster, dockerOnly, oneCluster, peered, withDataPlane } from '../programs';
+import { cluster, dockerOnly, oneCluster, Peered, peered, withDataPlane } from '../programs';
 
 const DC1_DEFAULT = 'mesh/Dc1/Partitions/default';
+
+/**
+ * The README's program on Enterprise without the call, and sameness group "products" in dc1's default
+ * partition with dc2 as its peer member.
+ */
+function peerGroup(app: App, defaultForFailover = false): Peered {
+  const p = peered(app, { edition: ConsulEdition.ENTERPRISE, connect: false });
+  new SamenessGroup(p.stack, 'Products', { partition: p.dc1.defaultPartition, defaultForFailover, members: [SamenessGroupMember.partition('default'), SamenessGroupMember.peer('dc2')] });
+  return p;
+}
+
+/**
+ * Enterprise dc1 with partition ap1 (its gateway, and "api" exported to the default partition), sameness group
+ * "products" in the default partition with ap1 as its member, and web there calling plain "api".
+ */
+function partitionGroup(app: App, defaultForFailover = false): { stack: TerraformStack; dc1: ConsulCluster } {
+  const { stack, dc1 } = oneCluster(app, ConsulEdition.ENTERPRISE);
+  const ap1 = dc1.addPartition('ap1');
+  ap1.addMeshGateway('Gateway', { lanAddress: '10.11.1.10', wanAddress: '10.10.1.11' });
+  ap1.addExport('api', ExportConsumer.partition('default'));
+  new SamenessGroup(stack, 'Products', { partition: dc1.defaultPartition, defaultForFailover, members: [SamenessGroupMember.partition('default'), SamenessGroupMember.partition('ap1')] });
+  dc1.defaultPartition.addService('Web', { port: 9090 }).addUpstream({ target: UpstreamTarget.service('api'), localBindPort: 9191 });
+  return { stack, dc1 };
+}
 
 /** Namespaces, partition and peer scopes of exports, intentions, upstreams and grants, and Docker networks on one host. */
 export const SCOPES: InvalidProgram[] = [
@@ -386,6 +427,96 @@ export const SCOPES: InvalidProgram[] = [
     fix: 'e.g. 3',
   },
   {
+    name: 'proxy: a stats address that is a number',
+    rule: 'proxy.value',
+    build: (app) => oneCluster(app).dc1.defaultPartition.addService('Web', { port: 9090, proxy: { statsBindAddr: 9103 as unknown as string } }),
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Web`,
+    prop: 'proxy.statsBindAddr',
+    value: 9103,
+    fix: 'give a string, e.g. "0.0.0.0:9102"',
+  },
+  {
+    // What a JavaScript caller (or an object passed through a variable) can write: TypeScript would refuse it.
+    name: 'proxy: a sidecar option in another casing',
+    rule: 'proxy.unknown-option',
+    build: (app) => {
+      const proxy: Record<string, string> = { tracingJSON: '{}' };
+      oneCluster(app).dc1.defaultPartition.addService('Web', { port: 9090, proxy });
+    },
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Web`,
+    prop: 'proxy',
+    value: 'tracingJSON',
+    fix: 'did you mean "tracingJson"? or put it in rawConfig',
+  },
+  {
+    name: 'proxy: a gateway option cut short',
+    rule: 'proxy.unknown-option',
+    build: (app) => {
+      const proxy: Record<string, string> = { dnsDiscovery: 'STRICT_DNS' };
+      oneCluster(app).dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.11.0.10', wanAddress: '10.10.0.11', proxy });
+    },
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Gateway`,
+    prop: 'proxy',
+    value: 'dnsDiscovery',
+    fix: 'did you mean "dnsDiscoveryType"? or put it in rawConfig',
+  },
+  {
+    name: 'proxy: the Consul key of a typed option as an option',
+    rule: 'proxy.unknown-option',
+    build: (app) => {
+      const proxy: Record<string, number> = { local_connect_timeout_ms: 2000 };
+      oneCluster(app).dc1.defaultPartition.addService('Web', { port: 9090, proxy });
+    },
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Web`,
+    prop: 'proxy',
+    value: 'local_connect_timeout_ms',
+    fix: 'use localConnectTimeoutMs instead',
+  },
+  {
+    name: 'proxy: a gateway DNS discovery type Envoy does not have',
+    rule: 'proxy.choice',
+    build: (app) =>
+      oneCluster(app).dc1.defaultPartition.addMeshGateway('Gateway', {
+        lanAddress: '10.11.0.10',
+        wanAddress: '10.10.0.11',
+        proxy: { dnsDiscoveryType: 'EDS' as EnvoyDnsDiscoveryType },
+      }),
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Gateway`,
+    prop: 'proxy.dnsDiscoveryType',
+    value: 'EDS',
+    fix: 'use EnvoyDnsDiscoveryType.STRICT_DNS or EnvoyDnsDiscoveryType.LOGICAL_DNS',
+  },
+  {
+    name: 'proxy: a connection balancing other than exact_balance',
+    rule: 'proxy.choice',
+    build: (app) => oneCluster(app).dc1.defaultPartition.addService('Web', { port: 9090, proxy: { balanceInboundConnections: 'exact' } }),
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Web`,
+    prop: 'proxy.balanceInboundConnections',
+    value: 'exact',
+    fix: 'use "exact_balance", or leave it out for no balancing',
+  },
+  {
+    name: 'proxy: a gateway keepalive switch that is a string',
+    rule: 'proxy.choice',
+    build: (app) =>
+      oneCluster(app).dc1.defaultPartition.addMeshGateway('Gateway', {
+        lanAddress: '10.11.0.10',
+        wanAddress: '10.10.0.11',
+        proxy: { remoteTcpKeepalive: 'true' as unknown as boolean },
+      }),
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Gateway`,
+    prop: 'proxy.remoteTcpKeepalive',
+    value: 'true',
+    fix: 'use true or false',
+  },
+  {
     name: 'failover: a resolver target that does not export the service to this side',
     rule: 'resolver.target-not-exported',
     build: (app) => {
@@ -414,6 +545,60 @@ export const SCOPES: InvalidProgram[] = [
     value: 'dc2',
     fix: 'use connectTo(..., { failover }), which allows it',
     also: ['allows "web" from "dc1"'],
+  },
+  {
+    name: 'failover: a sameness group a resolver fails over to, whose peer member does not export the service',
+    rule: 'resolver.target-not-exported',
+    build: (app) => {
+      const p = peerGroup(app);
+      new ServiceResolver(p.stack, 'Resolver', { partition: p.dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.samenessGroup('products')] });
+    },
+    at: 'synth',
+    path: 'mesh/Resolver',
+    prop: 'SamenessGroupMember.peer(peerName)',
+    value: 'dc2',
+    fix: 'add partition.addExport("api", ExportConsumer.samenessGroup("products")) there',
+    also: ['is a member of sameness group "products", the failover target of "api"', 'does not export "api" to "dc1" (this side) or to the group'],
+  },
+  {
+    name: 'failover: a sameness group a resolver fails over to, whose partition member allows no caller',
+    rule: 'resolver.target-not-allowed',
+    build: (app) => {
+      const { stack, dc1 } = partitionGroup(app);
+      new ServiceResolver(stack, 'Resolver', { partition: dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.samenessGroup('products')] });
+    },
+    at: 'synth',
+    path: 'mesh/Resolver',
+    prop: 'SamenessGroupMember.partition(partitionName)',
+    value: 'ap1',
+    fix: 'or an allowing IntentionSource.partitionService("default", "web")',
+    also: ['no intention in partition "ap1" of cluster "dc1" allows "web" from partition "default" or from the group'],
+  },
+  {
+    name: 'failover: a default sameness group whose peer member does not export a service its partition calls',
+    rule: 'sameness.default-not-exported',
+    build: (app) => {
+      const p = peerGroup(app, true);
+      p.api.addIntention(IntentionSource.peerService('dc1', 'web'), IntentionAction.ALLOW);
+      p.web.addUpstream({ target: UpstreamTarget.service('api'), localBindPort: 9191 });
+    },
+    at: 'synth',
+    path: 'mesh/Products',
+    prop: 'SamenessGroupMember.peer(peerName)',
+    value: 'dc2',
+    fix: 'or write a ServiceResolver for "api" in partition "default" of cluster "dc1", which takes it out of the default failover',
+    also: ['the default for failover (defaultForFailover)', 'does not export "api" to "dc1" (this side) or to the group'],
+  },
+  {
+    name: 'failover: a default sameness group whose partition member allows no caller',
+    rule: 'sameness.default-not-allowed',
+    build: (app) => partitionGroup(app, true),
+    at: 'synth',
+    path: 'mesh/Products',
+    prop: 'SamenessGroupMember.partition(partitionName)',
+    value: 'ap1',
+    fix: 'add an allowing IntentionSource.samenessGroupService("products", "web") on "api" there',
+    also: ['no intention in partition "ap1" of cluster "dc1" allows "web" from partition "default" or from the group'],
   },
   // ---- Sameness groups ---------------------------------------------------------------------------------
   {
