@@ -16,7 +16,11 @@ import { assertDnsLabel, assertPeerName, assertServiceName } from './private/val
  * partition of the same cluster.
  */
 export class UpstreamTarget {
-  /** A service in the caller's own partition (and, on Enterprise, optionally another namespace). */
+  /**
+   * A service in the caller's own partition (and, on Enterprise, optionally another namespace).
+   * @param namespace the destination's namespace (Enterprise); without it, the calling service's own
+   * namespace, as Consul resolves an upstream without `destination_namespace`
+   */
   public static service(serviceName: string, namespace?: string): UpstreamTarget {
     return new UpstreamTarget(serviceName, undefined, undefined, namespace);
   }
@@ -24,13 +28,19 @@ export class UpstreamTarget {
   /**
    * A service imported from a cluster peer. `peerName` is the *importing* partition's local name for the
    * exporting cluster (it becomes `destination_peer`).
+   * @param namespace the namespace the exporter exports from (Enterprise); without it, the calling service's
+   * own namespace, as Consul resolves an upstream without `destination_namespace`
    */
   public static peerService(peerName: string, serviceName: string, namespace?: string): UpstreamTarget {
     assertPeerName('peerName', peerName);
     return new UpstreamTarget(serviceName, peerName, undefined, namespace);
   }
 
-  /** A service of another admin partition of the same cluster (Enterprise). */
+  /**
+   * A service of another admin partition of the same cluster (Enterprise).
+   * @param namespace the destination's namespace; without it, the calling service's own namespace, as Consul
+   * resolves an upstream without `destination_namespace`
+   */
   public static partitionService(partitionName: string, serviceName: string, namespace?: string): UpstreamTarget {
     assertDnsLabel('partitionName', partitionName);
     return new UpstreamTarget(serviceName, undefined, partitionName, namespace);
@@ -43,7 +53,7 @@ export class UpstreamTarget {
     public readonly peerName?: string,
     /** Destination partition (same cluster, Enterprise). */
     public readonly partitionName?: string,
-    /** Destination namespace (Enterprise). */
+    /** Destination namespace (Enterprise); undefined: the calling service's own namespace. */
     public readonly namespace?: string,
   ) {
     assertServiceName('serviceName', serviceName);
@@ -84,7 +94,10 @@ export interface MeshUpstream {
   readonly destinationPeer?: string;
   /** `destination_partition` (same cluster, Enterprise). */
   readonly destinationPartition?: string;
-  /** `destination_namespace`, only when not `default`. */
+  /**
+   * The destination's namespace, undefined for `default` (an upstream target without a namespace is in the
+   * caller's). Rendered as `destination_namespace`, and as `"default"` from a service in another namespace.
+   */
   readonly destinationNamespace?: string;
   /** `local_bind_address`. */
   readonly localBindAddress: string;
@@ -286,14 +299,24 @@ export class Connection {
     this.callee = callee;
     this.via = via;
 
+    // The callee's namespace, "default" included: a target without one would be the caller's namespace.
+    const namespace = callee.namespace ?? 'default';
     const target =
       this.kind === ConnectionKind.PEER
-        ? UpstreamTarget.peerService(this.callerPeerName!, callee.serviceName, callee.namespace)
+        ? UpstreamTarget.peerService(this.callerPeerName!, callee.serviceName, namespace)
         : this.kind === ConnectionKind.PARTITION
-          ? UpstreamTarget.partitionService(to.partitionName, callee.serviceName, callee.namespace)
-          : UpstreamTarget.service(callee.serviceName, callee.namespace);
+          ? UpstreamTarget.partitionService(to.partitionName, callee.serviceName, namespace)
+          : UpstreamTarget.service(callee.serviceName, namespace);
     const serviceMode = (caller as { readonly meshGatewayMode?: MeshGatewayMode }).meshGatewayMode;
-    this.upstream = resolveUpstream(caller, from, target, options, `connection "${caller.serviceName}" -> "${callee.serviceName}"`, serviceMode);
+    this.upstream = resolveUpstream(
+      caller,
+      from,
+      target,
+      options,
+      `connection "${caller.serviceName}" -> "${callee.serviceName}"`,
+      serviceMode,
+      caller.namespace,
+    );
     const where =
       this.kind === ConnectionKind.PEER ? ` in ${this.calleePeerName}` : this.kind === ConnectionKind.PARTITION ? ` in partition ${from.partitionName}` : '';
     this.description = options.description ?? `${caller.serviceName}${where} may call ${callee.serviceName} (cdktf-consul-peering)`;

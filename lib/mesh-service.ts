@@ -308,7 +308,15 @@ export class MeshService extends Construct implements ISidecarService {
     if (normalizeNamespace(target.namespace) !== undefined) {
       requireEnterprise(this, cluster, `upstream "${target.serviceName}" to namespace`, target.namespace, 'namespaces');
     }
-    const upstream = resolveUpstream(this, this.partition, target, options, `upstream "${target.serviceName}" of service "${this.serviceName}"`, this.meshGatewayMode);
+    const upstream = resolveUpstream(
+      this,
+      this.partition,
+      target,
+      options,
+      `upstream "${target.serviceName}" of service "${this.serviceName}"`,
+      this.meshGatewayMode,
+      this.namespace,
+    );
     this.checkUpstream(upstream);
     this.added.set(upstreamKey(upstream), upstream);
     this.upstreamCache = undefined;
@@ -407,8 +415,9 @@ export class MeshService extends Construct implements ISidecarService {
   /**
    * The service definition in Consul's agent config-file form (snake_case), ready to be written into the
    * client agent's config directory: name, port, a health check, and `connect.sidecar_service` with the
-   * sidecar port and `proxy.upstreams` (`destination_name`, `destination_peer`, `destination_namespace` only
-   * when not default, `local_bind_address`, `local_bind_port`, `mesh_gateway.mode`). Holds no secret.
+   * sidecar port and `proxy.upstreams` (`destination_name`, `destination_peer`, `destination_namespace` when
+   * not default or when the service is in another namespace, `local_bind_address`, `local_bind_port`,
+   * `mesh_gateway.mode`). Holds no secret.
    * Reading it renders the upstreams declared so far; data planes render it at synth.
    */
   public get serviceDefinition(): any {
@@ -433,7 +442,7 @@ export class MeshService extends Construct implements ISidecarService {
         port: this.sidecarPort,
         proxy: {
           ...(Object.keys(this.proxyConfig).length > 0 ? { config: this.proxyConfig } : {}),
-          upstreams: this.sortedUpstreams().map(renderUpstream),
+          upstreams: this.sortedUpstreams().map((u) => renderUpstream(u, this.namespace)),
         },
       },
     };

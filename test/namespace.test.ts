@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { ConsulCluster, ConsulEdition, ExportConsumer, IntentionAction, IntentionSource, Namespace } from '../lib';
+import { ConsulCluster, ConsulEdition, ExportConsumer, IntentionAction, IntentionSource, Namespace, UpstreamTarget } from '../lib';
 import { validationErrorOf } from './fixtures/errors';
 import { emptyStack, resources, synthJson } from './fixtures/stack';
 
@@ -10,6 +10,42 @@ const enterprise = () => {
 };
 
 describe('Namespace', () => {
+  test('a namespaced caller of a default-namespace service names the default namespace in its upstream', () => {
+    // Consul resolves an upstream without destination_namespace in the caller's namespace.
+    const { dc1 } = enterprise();
+    const web = dc1.defaultPartition.addNamespace('Web').addService('Frontend', { port: 8080 });
+    const api = dc1.defaultPartition.addService('Api', { port: 9090 });
+    const cart = dc1.defaultPartition.addNamespace('Shop').addService('Cart', { port: 7070 });
+    web.connectTo(api, { localBindPort: 9191 });
+    web.connectTo(cart, { localBindPort: 9192 });
+    // sorted by destination: namespace before name
+    expect(web.upstreams.map((u) => [u.destinationName, u.destinationNamespace])).toEqual([
+      ['cart', 'shop'],
+      ['api', undefined],
+    ]);
+    expect(web.serviceDefinition.service.connect.sidecar_service.proxy.upstreams.map((u: any) => [u.destination_name, u.destination_namespace])).toEqual([
+      ['cart', 'shop'],
+      ['api', 'default'],
+    ]);
+    // from the default namespace, nothing changes: no destination_namespace for the default one
+    api.connectTo(cart, { localBindPort: 9193 });
+    expect(api.serviceDefinition.service.connect.sidecar_service.proxy.upstreams).toEqual([
+      expect.objectContaining({ destination_name: 'cart', destination_namespace: 'shop' }),
+    ]);
+  });
+
+  test('a raw upstream without a namespace is in the caller\'s namespace, as Consul resolves it', () => {
+    const { dc1 } = enterprise();
+    const web = dc1.defaultPartition.addNamespace('Web').addService('Frontend', { port: 8080 });
+    const inOwn = web.addUpstream({ target: UpstreamTarget.service('api'), localBindPort: 9191 });
+    const inDefault = web.addUpstream({ target: UpstreamTarget.service('api', 'default'), localBindPort: 9192 });
+    expect([inOwn.destinationNamespace, inDefault.destinationNamespace]).toEqual(['web', undefined]);
+    expect(web.serviceDefinition.service.connect.sidecar_service.proxy.upstreams.map((u: any) => [u.local_bind_port, u.destination_namespace])).toEqual([
+      [9191, 'web'],
+      [9192, 'default'],
+    ]);
+  });
+
   test('addNamespace creates consul_namespace in the partition, named after the id in kebab case', () => {
     const { stack, dc1 } = enterprise();
     const ap1 = dc1.addPartition('ap1');
