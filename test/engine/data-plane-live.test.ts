@@ -8,7 +8,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DATA_PLANE_SUMMARY, ensureConsul, LIVE_SUMMARY, LiveConsul, runPods } from './consul-live';
+import { App } from 'cdktf';
+import { DATA_PLANE_SUMMARY, ensureConsul, LIVE_SUMMARY, LiveConsul, runPods, writeOperatorRules } from './consul-live';
 import { synthesizeExample } from './conformance';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
@@ -34,8 +35,23 @@ afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-function expectDeployed(label: string, stackFiles: string[]): void {
-  const r = runPods(consul, stackFiles);
+/** The operator documents of an example's clusters (`-operator-rules`), from its `buildApp`. */
+function operatorRulesOf(example: string): string {
+  const dir = path.join(work, `${example}-operator`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildApp } = require(path.join(EXAMPLES, example, 'stack')) as { buildApp: (outdir?: string) => App };
+  const file = path.join(dir, 'operator-rules.json');
+  fs.mkdirSync(dir, { recursive: true });
+  writeOperatorRules(buildApp(dir), file);
+  return file;
+}
+
+/**
+ * Deploys the stacks with the pod runner and asserts the data plane came up; with `operatorRules`, the
+ * stacks' Consul resources are applied with those least-privilege operator tokens, and every one must be.
+ */
+function expectDeployed(label: string, stackFiles: string[], operatorRules?: string): void {
+  const r = runPods(consul, stackFiles, 300, operatorRules);
   if (r.status !== 0) {
     throw new Error(`pod runner failed for ${label} (exit ${r.status}):\n${r.stdout}\n${r.stderr.split('\n').slice(-80).join('\n')}`);
   }
@@ -48,13 +64,19 @@ function expectDeployed(label: string, stackFiles: string[]): void {
   expect(bootstraps).toBeGreaterThan(0);
   expect(peerings).toBeGreaterThan(0);
   expect(active).toBe(peerings);
-  expect(LIVE_SUMMARY.test(r.line)).toBe(true);
+  const live = LIVE_SUMMARY.exec(r.line);
+  expect(live).not.toBeNull();
+  if (operatorRules) {
+    const [tokens, total] = [Number(live![17]), Number(live![18])];
+    expect(total).toBeGreaterThan(0);
+    expect(tokens).toBe(total);
+  }
   console.log(`${r.dataPlaneLine}  [${label}]\n${r.line}\n${r.stdout.split('\n').filter((l) => l.startsWith('live: note:')).join('\n')}`);
 }
 
 describe('data plane live (pods as network namespaces)', () => {
   test('examples/local-lab: servers, client agents, registrations with their own tokens, bootstraps, peering', () => {
-    expectDeployed('example local-lab', labStacks);
+    expectDeployed('example local-lab', labStacks, operatorRulesOf('local-lab'));
   }, TEN_MINUTES);
 
   test('an HA pair of mesh gateways in each partition: own pods, own policies, all registered', () => {
@@ -68,11 +90,11 @@ describe('data plane live (pods as network namespaces)', () => {
   test('examples/three-clusters: its own lab stack (three servers), then the mesh built on the declarative L3', () => {
     const example = synthesizeExample(path.join(EXAMPLES, 'three-clusters'), path.join(work, 'three-clusters'));
     const file = (stack: string) => example.stackFiles.find((f) => f.endsWith(path.join('stacks', stack, 'cdk.tf.json')))!;
-    expectDeployed('example three-clusters', [file('three-clusters-lab'), file('three-clusters')]);
+    expectDeployed('example three-clusters', [file('three-clusters-lab'), file('three-clusters')], operatorRulesOf('three-clusters'));
   }, TEN_MINUTES);
 
   test('the default example on the local lab\'s networks and servers', () => {
     const example = synthesizeExample(path.join(EXAMPLES, 'two-clusters'), path.join(work, 'two-clusters'));
-    expectDeployed('example two-clusters (after local-lab stack lab)', [labStacks[0], ...example.stackFiles]);
+    expectDeployed('example two-clusters (after local-lab stack lab)', [labStacks[0], ...example.stackFiles], operatorRulesOf('two-clusters'));
   }, TEN_MINUTES);
 });
