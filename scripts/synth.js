@@ -9,6 +9,7 @@ const fs = require('fs');
 const path = require('path');
 const lib = require('../lib');
 const { buildApp, STACK_NAME } = require('../examples/two-clusters/stack');
+const { writeOperatorPolicies } = require('./operator-policies');
 
 const app = buildApp();
 app.synth();
@@ -56,9 +57,5 @@ if (dot.error && dot.error.code === 'ENOENT') {
 
 // The least-privilege rules of each cluster's Terraform operator token (the local lab creates its operator
 // tokens from these files instead of deploying with the management token).
-const policies = app.node.findAll().filter((c) => c instanceof lib.ConsulCluster);
-fs.mkdirSync(out('operator-policies'), { recursive: true });
-for (const cluster of policies) {
-  fs.writeFileSync(out(path.join('operator-policies', `${cluster.datacenter}.json`)), `${cluster.operatorPolicyDocument().render()}\n`);
-}
-console.log(`operator policies: wrote ${policies.map((c) => shown(path.join('operator-policies', `${c.datacenter}.json`))).join(', ')}`);
+const written = writeOperatorPolicies(app);
+console.log(`operator policies: wrote ${written.map((f) => path.relative(process.cwd(), f)).join(', ')}`);

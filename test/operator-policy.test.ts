@@ -35,6 +35,15 @@ describe('ConsulCluster.operatorPolicyDocument', () => {
     });
   });
 
+  test('the README shows the default example\'s dc2 document as the library renders it', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildApp } = require(path.join(__dirname, '..', 'examples', 'two-clusters', 'stack')) as { buildApp: (outdir?: string) => App };
+    const app = buildApp(fs.mkdtempSync(path.join(os.tmpdir(), 'operator-readme-')));
+    const dc2 = app.node.findAll().find((c): c is ConsulCluster => c instanceof ConsulCluster && c.datacenter === 'dc2')!;
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    expect(readme).toContain(`\`${dc2.operatorPolicyDocument().render()}\``);
+  });
+
   test('failover: the resolver needs service write on api in dc1; no readiness reads without a data plane', () => {
     expect(documentsOf('failover')).toEqual({
       dc1: { acl: 'write', mesh: 'write', peering: 'write', service: { api: { policy: 'write' } } },
