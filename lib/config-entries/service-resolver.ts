@@ -420,12 +420,14 @@ export class ServiceResolver extends Construct {
   }
 
   /**
-   * A peer target, or a member of the sameness group the resolver fails over to, whose far side is in the app
-   * must export the service to this side and allow every caller here that reaches the service through this
-   * resolver (an upstream of its name without a peer): otherwise the failover lands on nothing, or is denied.
+   * A peer or partition target, or a member of the sameness group the resolver fails over to, whose far side
+   * is in the app must export the service to this side and allow every caller here that reaches the service
+   * through this resolver (an upstream of its name without a peer): otherwise the failover lands on nothing,
+   * or is denied.
    */
   private checkLanding(landing: FailoverLanding, service: string, namespace: string | undefined, group?: string): string[] {
     const member = landing.kind === 'peer' ? 'SamenessGroupMember.peer(peerName)' : 'SamenessGroupMember.partition(partitionName)';
+    const target = landing.kind === 'peer' ? 'FailoverTarget.peer(peerName)' : 'FailoverTarget.partition(partitionName)';
     return failoverLandingProblems({
       from: this.partition,
       landing,
@@ -433,7 +435,7 @@ export class ServiceResolver extends Construct {
       namespace,
       callers: routedCallers(this.partition, this.serviceName, this.namespace),
       group,
-      prop: group !== undefined ? member : 'FailoverTarget.peer(peerName)',
+      prop: group !== undefined ? member : target,
       what: group !== undefined ? `is a member of sameness group "${group}", the failover target of "${this.serviceName}"` : `is a failover target of "${this.serviceName}"`,
     });
   }
@@ -519,6 +521,8 @@ export class ServiceResolver extends Construct {
               `is not a partition of cluster "${this.partition.cluster.datacenter}" declared in the app (failover of "${this.serviceName}")`,
               `declare it with cluster.addPartition('${t.name}'), or fail over to a partition of another cluster through a peering: FailoverTarget.peer()`,
             );
+          } else {
+            messages.push(...this.checkLanding({ kind: 'partition', name: t.name }, t.serviceName ?? this.serviceName, t.targetNamespace));
           }
           break;
         case FailoverTargetKind.DATACENTER:

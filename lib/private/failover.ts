@@ -10,7 +10,7 @@ import { compareStrings } from './validate';
 
 /*
  * The one home of "a failover target exports what it is failed over to, and allows who is failed over": used by
- * a service-resolver's peer targets, by the members of a sameness group a resolver fails over to, and by the
+ * a service-resolver's peer and partition targets, by the members of a sameness group a resolver fails over to, and by the
  * members of a sameness group that is the partition's default for failover (which acts as a resolver for every
  * service without one). Checked only where the far side is declared in the app.
  */
@@ -67,7 +67,7 @@ export function failoverLandingProblems(check: FailoverLandingCheck): string[] {
         problem: `${check.what}, but ${where} does not export "${service}" to ${sideText} (this side)${orGroup}`,
         fix:
           group === undefined
-            ? `use connectTo(..., { failover }), which exports it, or add partition.addExport("${service}", ${consumerCode}) there`
+            ? `${peer ? 'use connectTo(..., { failover }), which exports it, or ' : ''}add partition.addExport("${service}", ${consumerCode}) there`
             : `add partition.addExport("${service}", ExportConsumer.samenessGroup("${group}")) there (with sameness group "${group}" declared there too), or partition.addExport("${service}", ${consumerCode})${tail}`,
       }),
     );
@@ -86,7 +86,7 @@ export function failoverLandingProblems(check: FailoverLandingCheck): string[] {
         problem: `${check.what}, but no intention in ${where} allows "${caller.serviceName}" from ${sideText}${group !== undefined ? ' or from the group' : ''}`,
         fix:
           group === undefined
-            ? `use connectTo(..., { failover }), which allows it, or add an allowing ${sourceCode} on "${service}" there`
+            ? `${peer ? 'use connectTo(..., { failover }), which allows it, or ' : ''}add an allowing ${sourceCode} on "${service}" there`
             : `add an allowing IntentionSource.samenessGroupService("${group}", "${caller.serviceName}") on "${service}" there (with the group declared there too), or an allowing ${sourceCode}${tail}`,
       }),
     );

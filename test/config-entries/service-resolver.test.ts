@@ -9,6 +9,7 @@ import {
   SamenessGroup,
   SamenessGroupMember,
   ServiceResolver,
+  UpstreamTarget,
   ValidationError,
 } from '../../lib';
 import { validationErrorOf } from '../fixtures/errors';
@@ -110,6 +111,9 @@ describe('ServiceResolver', () => {
     dc2.defaultPartition.addExport('web', ExportConsumer.peer('dc1'), { namespace: 'team' });
     const ap1 = dc1.addPartition('ap1');
     ap1.addNamespace('Team');
+    // The partition target must export api to ap1 (checked at synth, like a peer target).
+    dc1.defaultPartition.addExport('api', ExportConsumer.partition('ap1'));
+    dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.1.0.10', wanAddress: '192.0.2.10' });
     new ServiceResolver(stack, 'InAp1', {
       partition: ap1,
       serviceName: 'api',
@@ -338,6 +342,25 @@ describe('ServiceResolver', () => {
       const { stack, dc1 } = mesh(ConsulEdition.ENTERPRISE);
       new ServiceResolver(stack, 'R', { partition: dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.partition('ap9')] });
       fails(stack, /FailoverTarget\.partition\(partitionName\) "ap9" is not a partition of cluster "dc1" declared in the app \(failover of "api"\); declare it with cluster\.addPartition\('ap9'\)/);
+    });
+
+    test('a declared partition target must export the service to the resolver\'s partition and allow its callers (Enterprise)', () => {
+      const { stack, dc1 } = mesh(ConsulEdition.ENTERPRISE);
+      const ap1 = dc1.addPartition('ap1');
+      ap1.addMeshGateway('Gateway', { lanAddress: '10.1.1.10', wanAddress: '192.0.2.11' });
+      ap1.addService('Api', { port: 8080 });
+      dc1.defaultPartition.addService('Web', { port: 8080 }).addUpstream({ target: UpstreamTarget.service('api'), localBindPort: 9191 });
+      new ServiceResolver(stack, 'R', { partition: dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.partition('ap1')] });
+      fails(
+        stack,
+        'FailoverTarget.partition(partitionName) "ap1" is a failover target of "api", but partition "ap1" of cluster "dc1" does not export "api" to partition "default" (this side); ' +
+          'add partition.addExport("api", ExportConsumer.partition("default")) there',
+      );
+      fails(
+        stack,
+        'FailoverTarget.partition(partitionName) "ap1" is a failover target of "api", but no intention in partition "ap1" of cluster "dc1" allows "web" from partition "default"; ' +
+          'add an allowing IntentionSource.partitionService("default", "web") on "api" there',
+      );
     });
 
     test('fails on a datacenter target from a non-default partition (Enterprise)', () => {

@@ -87,10 +87,11 @@ describe('ServiceResolver and SamenessGroup output', () => {
 
   /**
    * dc1 (where the resolvers are) peered with dc2 and dc3, which are existing clusters (their gateways managed
-   * elsewhere) exporting the failover targets to dc1, as a failover target must.
+   * elsewhere) exporting the failover targets to dc1, as a failover target must; like theirs, dc1's peering
+   * traffic does not go through gateways (peerThroughMeshGateways false on both sides).
    */
   const clusters = (stack: TerraformStack, edition: ConsulEdition) => {
-    const dc1 = new ConsulCluster(stack, 'Dc1', { datacenter: 'dc1', address: '127.0.0.1:8500', edition, manageMeshDefaults: false });
+    const dc1 = new ConsulCluster(stack, 'Dc1', { datacenter: 'dc1', address: '127.0.0.1:8500', edition, manageMeshDefaults: false, peerThroughMeshGateways: false });
     const [dc2, dc3] = [2, 3].map((n) => ConsulCluster.fromClusterAttributes(stack, `Dc${n}`, { datacenter: `dc${n}`, address: `127.0.0.${n}:8500`, edition }));
     new ClusterPeering(stack, 'Dc2Dc1', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
     new ClusterPeering(stack, 'Dc3Dc1', { acceptor: dc3.defaultPartition, dialer: dc1.defaultPartition });
@@ -135,6 +136,10 @@ describe('ServiceResolver and SamenessGroup output', () => {
         members: [SamenessGroupMember.partition('ap1'), SamenessGroupMember.peer('dc2'), SamenessGroupMember.peer('dc3')],
       });
       new ServiceResolver(stack, 'Web', { partition: dc1.defaultPartition, serviceName: 'web', failover: [FailoverTarget.samenessGroup('products')] });
+      // the partition target of api's resolver in ap1: dc1's default partition exports api (namespace team) to ap1
+      dc1.defaultPartition.addNamespace('Team');
+      dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.11.0.10', wanAddress: '10.10.0.11' });
+      dc1.defaultPartition.addExport('api', ExportConsumer.partition('ap1'), { namespace: 'team' });
       new ServiceResolver(stack, 'Api', {
         partition: ap1,
         serviceName: 'api',
@@ -142,6 +147,6 @@ describe('ServiceResolver and SamenessGroup output', () => {
         failover: [FailoverTarget.partition('default', 'api', 'team'), FailoverTarget.namespace('default')],
       });
       new ServiceResolver(stack, 'Db', { partition: dc1.defaultPartition, serviceName: 'db', failover: [FailoverTarget.peer('dc2', 'db', 'data')] });
-    }, 'consul conformance: decoded 7 config entries, 0 service definitions, 1 ACL documents\n');
+    }, 'consul conformance: decoded 8 config entries, 0 service definitions, 2 ACL documents\n');
   });
 });

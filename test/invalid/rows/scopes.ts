@@ -547,6 +547,35 @@ export const SCOPES: InvalidProgram[] = [
     also: ['allows "web" from "dc1"'],
   },
   {
+    name: 'failover: a resolver partition target that does not export the service to this partition',
+    rule: 'resolver.target-not-exported',
+    build: (app) => {
+      const { stack, dc1 } = oneCluster(app, ConsulEdition.ENTERPRISE);
+      dc1.addPartition('ap1').addMeshGateway('Gateway', { lanAddress: '10.11.1.10', wanAddress: '10.10.1.11' });
+      new ServiceResolver(stack, 'Resolver', { partition: dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.partition('ap1')] });
+    },
+    at: 'synth',
+    path: 'mesh/Resolver',
+    prop: 'FailoverTarget.partition(partitionName)',
+    value: 'ap1',
+    fix: 'add partition.addExport("api", ExportConsumer.partition("default")) there',
+    also: ['does not export "api" to partition "default" (this side)'],
+  },
+  {
+    name: 'failover: a resolver partition target that does not allow a caller it routes',
+    rule: 'resolver.target-not-allowed',
+    build: (app) => {
+      const { stack, dc1 } = partitionGroup(app);
+      new ServiceResolver(stack, 'Resolver', { partition: dc1.defaultPartition, serviceName: 'api', failover: [FailoverTarget.partition('ap1')] });
+    },
+    at: 'synth',
+    path: 'mesh/Resolver',
+    prop: 'FailoverTarget.partition(partitionName)',
+    value: 'ap1',
+    fix: 'add an allowing IntentionSource.partitionService("default", "web") on "api" there',
+    also: ['no intention in partition "ap1" of cluster "dc1" allows "web" from partition "default"'],
+  },
+  {
     name: 'failover: a sameness group a resolver fails over to, whose peer member does not export the service',
     rule: 'resolver.target-not-exported',
     build: (app) => {
