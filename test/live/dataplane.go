@@ -40,19 +40,27 @@ func loadServicesFile(file string) ([]externalService, error) {
 	if file == "" {
 		return nil, nil
 	}
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
 	var doc struct {
 		Services []externalService `json:"services"`
 	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("%s: %v", file, err)
+	if err := decodeJSONFile(file, &doc); err != nil {
+		return nil, err
 	}
 	return doc.Services, nil
+}
+
+// decodeJSONFile decodes a file the jest side wrote into v, refusing fields v does not have.
+func decodeJSONFile(file string, v interface{}) error {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s: %v", file, err)
+	}
+	return nil
 }
 
 var unsafeAddrChars = regexp.MustCompile(`[^A-Za-z0-9_-]+`)

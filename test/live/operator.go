@@ -7,9 +7,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"regexp"
 
 	"github.com/hashicorp/consul/api"
@@ -27,15 +25,11 @@ func readOperatorRules(file string) (map[string]operatorRules, error) {
 	if file == "" {
 		return nil, nil
 	}
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
 	var doc struct {
 		Clusters []operatorRules `json:"clusters"`
 	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %v", file, err)
+	if err := decodeJSONFile(file, &doc); err != nil {
+		return nil, err
 	}
 	out := map[string]operatorRules{}
 	for _, r := range doc.Clusters {
