@@ -522,7 +522,10 @@ export class ServiceResolver extends Construct {
               `declare it with cluster.addPartition('${t.name}'), or fail over to a partition of another cluster through a peering: FailoverTarget.peer()`,
             );
           } else {
-            messages.push(...this.checkLanding({ kind: 'partition', name: t.name }, t.serviceName ?? this.serviceName, t.targetNamespace));
+            // Without a namespace a partition target keeps the resolver's (a peer target's is "default"): Consul
+            // 1.14 agent/consul/discoverychain/compile.go, rewriteTarget and newTarget.
+            const ns = normalizeNamespace(t.targetNamespace ?? this.namespace);
+            messages.push(...this.checkLanding({ kind: 'partition', name: t.name }, t.serviceName ?? this.serviceName, ns));
           }
           break;
         case FailoverTargetKind.DATACENTER:

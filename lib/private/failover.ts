@@ -55,6 +55,10 @@ export function failoverLandingProblems(check: FailoverLandingCheck): string[] {
   const consumerCode = peer ? `ExportConsumer.peer("${side}")` : `ExportConsumer.partition("${side}")`;
   const viaGroup = group !== undefined && SamenessGroup.find(remote, group) !== undefined;
   const where = describePartition(remote);
+  // The service as the landing has it, and the export options that name its namespace.
+  const serviceText = namespace !== undefined ? `"${service}" (namespace "${namespace}")` : `"${service}"`;
+  const onService = namespace !== undefined ? ` on ${serviceText}` : '';
+  const exportOptions = namespace !== undefined ? `, { namespace: "${namespace}" }` : '';
   const orGroup = group !== undefined ? ' or to the group' : '';
   const tail = check.alternative !== undefined ? `, ${check.alternative}` : '';
   const out: string[] = [];
@@ -64,11 +68,11 @@ export function failoverLandingProblems(check: FailoverLandingCheck): string[] {
       ValidationError.message({
         prop: check.prop,
         value: landing.name,
-        problem: `${check.what}, but ${where} does not export "${service}" to ${sideText} (this side)${orGroup}`,
+        problem: `${check.what}, but ${where} does not export ${serviceText} to ${sideText} (this side)${orGroup}`,
         fix:
           group === undefined
-            ? `${peer ? 'use connectTo(..., { failover }), which exports it, or ' : ''}add partition.addExport("${service}", ${consumerCode}) there`
-            : `add partition.addExport("${service}", ExportConsumer.samenessGroup("${group}")) there (with sameness group "${group}" declared there too), or partition.addExport("${service}", ${consumerCode})${tail}`,
+            ? `${peer ? 'use connectTo(..., { failover }), which exports it, or ' : ''}add partition.addExport("${service}", ${consumerCode}${exportOptions}) there`
+            : `add partition.addExport("${service}", ExportConsumer.samenessGroup("${group}")${exportOptions}) there (with sameness group "${group}" declared there too), or partition.addExport("${service}", ${consumerCode}${exportOptions})${tail}`,
       }),
     );
   }
@@ -83,7 +87,7 @@ export function failoverLandingProblems(check: FailoverLandingCheck): string[] {
       ValidationError.message({
         prop: check.prop,
         value: landing.name,
-        problem: `${check.what}, but no intention in ${where} allows "${caller.serviceName}" from ${sideText}${group !== undefined ? ' or from the group' : ''}`,
+        problem: `${check.what}, but no intention in ${where}${onService} allows "${caller.serviceName}" from ${sideText}${group !== undefined ? ' or from the group' : ''}`,
         fix:
           group === undefined
             ? `${peer ? 'use connectTo(..., { failover }), which allows it, or ' : ''}add an allowing ${sourceCode} on "${service}" there`

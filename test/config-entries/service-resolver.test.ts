@@ -111,8 +111,10 @@ describe('ServiceResolver', () => {
     dc2.defaultPartition.addExport('web', ExportConsumer.peer('dc1'), { namespace: 'team' });
     const ap1 = dc1.addPartition('ap1');
     ap1.addNamespace('Team');
-    // The partition target must export api to ap1 (checked at synth, like a peer target).
-    dc1.defaultPartition.addExport('api', ExportConsumer.partition('ap1'));
+    // The partition target must export api to ap1 (checked at synth, like a peer target), from the namespace
+    // the target inherits from the resolver (team).
+    dc1.defaultPartition.addNamespace('Team');
+    dc1.defaultPartition.addExport('api', ExportConsumer.partition('ap1'), { namespace: 'team' });
     dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.1.0.10', wanAddress: '192.0.2.10' });
     new ServiceResolver(stack, 'InAp1', {
       partition: ap1,
@@ -344,7 +346,21 @@ describe('ServiceResolver', () => {
       fails(stack, /FailoverTarget\.partition\(partitionName\) "ap9" is not a partition of cluster "dc1" declared in the app \(failover of "api"\); declare it with cluster\.addPartition\('ap9'\)/);
     });
 
-    test('a declared partition target must export the service to the resolver\'s partition and allow its callers (Enterprise)', () => {
+    test('a partition target without a namespace is checked in the resolver\'s namespace, which it inherits (Enterprise)', () => {
+    const { stack, dc1 } = mesh(ConsulEdition.ENTERPRISE);
+    const ap1 = dc1.addPartition('ap1');
+    ap1.addMeshGateway('Gateway', { lanAddress: '10.1.1.10', wanAddress: '192.0.2.11' });
+    ap1.addNamespace('Team');
+    ap1.addExport('api', ExportConsumer.partition('default')); // from namespace default: not where the target is
+    dc1.defaultPartition.addNamespace('Team');
+    new ServiceResolver(stack, 'R', { partition: dc1.defaultPartition, serviceName: 'api', namespace: 'team', failover: [FailoverTarget.partition('ap1')] });
+    expect(() => Testing.synth(stack, true)).toThrow(
+      'FailoverTarget.partition(partitionName) "ap1" is a failover target of "api", but partition "ap1" of cluster "dc1" does not export "api" (namespace "team") to partition "default" (this side); ' +
+        'add partition.addExport("api", ExportConsumer.partition("default"), { namespace: "team" }) there',
+    );
+  });
+
+  test('a declared partition target must export the service to the resolver\'s partition and allow its callers (Enterprise)', () => {
       const { stack, dc1 } = mesh(ConsulEdition.ENTERPRISE);
       const ap1 = dc1.addPartition('ap1');
       ap1.addMeshGateway('Gateway', { lanAddress: '10.1.1.10', wanAddress: '192.0.2.11' });
