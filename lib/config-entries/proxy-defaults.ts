@@ -2,6 +2,8 @@ import * as configEntry from '@cdktf/provider-consul/lib/config-entry';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { clusterConfigEntry } from '../private/config-entry';
+import * as errors from '../private/errors';
+import { KIND, register, registered } from '../private/registry';
 import type { IConsulCluster } from '../cluster';
 import { ValidationError } from '../errors';
 import { MeshGatewayMode } from '../mesh-gateway-mode';
@@ -30,7 +32,9 @@ export interface ProxyDefaultsProps {
 /**
  * The global `proxy-defaults` config entry (name `global`), rendered with the PascalCase keys the API returns.
  *
- * Creates one `consul_config_entry` (kind `proxy-defaults`, name `global`).
+ * Creates one `consul_config_entry` (kind `proxy-defaults`, name `global`). Consul keeps one such entry, so a
+ * cluster has one: a second one for the same cluster (also next to the one the cluster writes itself unless
+ * `manageMeshDefaults` is false) is reported at synth.
  * @see https://developer.hashicorp.com/consul/docs/reference/config-entry/proxy-defaults
  */
 export class ProxyDefaults extends Construct {
@@ -48,6 +52,30 @@ export class ProxyDefaults extends Construct {
     this.meshGatewayMode = props.meshGatewayMode;
     this.protocol = props.protocol;
     this.resource = clusterConfigEntry(this, props.cluster, 'proxy-defaults', 'global', () => this.toJson());
+    register(props.cluster, KIND.PROXY_DEFAULTS, this);
+    const cluster = props.cluster;
+    this.node.addValidation({
+      validate: () => {
+        const messages: string[] = [];
+        // The cluster's own entry carries the cluster's mode, which the cluster checks itself.
+        if (this.meshGatewayMode === MeshGatewayMode.NONE && cluster.peerings.length > 0 && this.meshGatewayMode !== cluster.meshGatewayMode) {
+          messages.push(errors.modeNoneForPeers('meshGatewayMode', `the proxy-defaults of cluster "${cluster.datacenter}", which`));
+        }
+        const twins = registered<ProxyDefaults>(cluster, KIND.PROXY_DEFAULTS).filter((e) => e !== this);
+        if (twins.length === 0) return messages;
+        return [
+          ...messages,
+          ValidationError.message({
+            prop: 'cluster',
+            value: cluster.datacenter,
+            problem:
+              `has a second proxy-defaults entry (${twins.map((t) => t.node.path).join(', ')}); Consul keeps one "global" ` +
+              'proxy-defaults entry, so each would overwrite the other and every plan would show a change',
+            fix: 'keep one per cluster: remove the extra one, or set manageMeshDefaults: false on the cluster to write your own',
+          }),
+        ];
+      },
+    });
   }
 
   /**

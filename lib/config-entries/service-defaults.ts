@@ -2,8 +2,10 @@ import * as serviceDefaultsL1 from '@cdktf/provider-consul/lib/config-entry-serv
 import { Construct } from 'constructs';
 import { MeshGatewayMode } from '../mesh-gateway-mode';
 import type { IPartition } from '../partition';
-import { namespaceResourceArg } from '../private/scoping';
+import { BY_NAME, KIND, nameKey, register, registeredWhere } from '../private/registry';
+import { describePartition, namespaceResourceArg, normalizeNamespace } from '../private/scoping';
 import { assertServiceName } from '../private/validate';
+import { ValidationError } from '../errors';
 
 /** The protocol a service speaks, as Consul names it. */
 export enum ServiceProtocol {
@@ -71,5 +73,29 @@ export class ServiceDefaults extends Construct {
       transparentProxy: [{ outboundListenerPort: 0, dialedDirectly: false }],
       provider: props.partition.cluster.provider,
     });
+    // One entry per service: a second one would overwrite the first, and every plan would show a change.
+    const key = nameKey(props.serviceName, normalizeNamespace(props.namespace));
+    register(props.partition, KIND.SERVICE_DEFAULTS, this);
+    this.serviceKey = key;
+    const partition = props.partition;
+    this.node.addValidation({
+      validate: () => {
+        const twins = registeredWhere<ServiceDefaults>(partition, KIND.SERVICE_DEFAULTS, BY_NAME, (e) => e.serviceKey, key).filter((e) => e !== this);
+        if (twins.length === 0) return [];
+        return [
+          ValidationError.message({
+            prop: 'serviceName',
+            value: props.serviceName,
+            problem:
+              `has a second service-defaults entry in ${describePartition(partition)}${props.namespace ? ` (namespace "${props.namespace}")` : ''} ` +
+              `(${twins.map((t) => t.node.path).join(', ')}); Consul keeps one per service, so each would overwrite the other`,
+            fix: 'keep one: a MeshService writes its own from its protocol and meshGatewayMode, so set them there instead of adding a ServiceDefaults',
+          }),
+        ];
+      },
+    });
   }
+
+  /** The service's key in its partition (name and namespace). */
+  private readonly serviceKey: string;
 }

@@ -164,4 +164,8 @@ export const KIND = {
   NAMESPACE: 'namespace',
   /** On a cluster: its `mesh` config entries (one is allowed). */
   MESH_ENTRY: 'mesh-entry',
+  /** On a cluster: its `proxy-defaults` entries (one is allowed). */
+  PROXY_DEFAULTS: 'proxy-defaults',
+  /** On a partition: its `service-defaults` entries (one per service and namespace is allowed). */
+  SERVICE_DEFAULTS: 'service-defaults',
 } as const;

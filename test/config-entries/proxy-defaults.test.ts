@@ -1,5 +1,6 @@
-import { MeshGatewayMode, ProxyDefaults } from '../../lib';
-import { onlyResource, synthJson } from '../fixtures/stack';
+import { Testing } from 'cdktf';
+import { ClusterPeering, ConsulCluster, MeshGatewayMode, ProxyDefaults } from '../../lib';
+import { emptyStack, onlyResource, synthJson } from '../fixtures/stack';
 import { bareCluster } from '../fixtures/topology';
 
 describe('ProxyDefaults', () => {
@@ -27,5 +28,30 @@ describe('ProxyDefaults', () => {
   test('fails on an empty protocol', () => {
     const { stack, cluster } = bareCluster();
     expect(() => new ProxyDefaults(stack, 'Defaults', { cluster, protocol: ' ' })).toThrow(/protocol must not be empty/);
+  });
+
+  test('a cluster has one: a second entry fails at synth, also beside the cluster\'s own', () => {
+    const stack = emptyStack();
+    const dc1 = new ConsulCluster(stack, 'Dc1', { datacenter: 'dc1', address: 'a:1' });
+    new ProxyDefaults(stack, 'Extra', { cluster: dc1 });
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /\[test\/Extra\] cluster "dc1" has a second proxy-defaults entry \(test\/Dc1\/ProxyDefaults\); Consul keeps one "global" proxy-defaults entry/,
+    );
+    // with manageMeshDefaults: false the cluster writes none, and one of your own is fine
+    const mine = emptyStack();
+    const own = new ConsulCluster(mine, 'Dc1', { datacenter: 'dc1', address: 'a:1', manageMeshDefaults: false });
+    new ProxyDefaults(mine, 'Mine', { cluster: own, meshGatewayMode: MeshGatewayMode.LOCAL });
+    expect(() => Testing.synth(mine, true)).not.toThrow();
+  });
+
+  test('refuses mode none on a peered cluster, as the cluster\'s own mode is refused', () => {
+    const stack = emptyStack();
+    const dc1 = new ConsulCluster(stack, 'Dc1', { datacenter: 'dc1', address: 'a:1', manageMeshDefaults: false, peerThroughMeshGateways: false });
+    const dc2 = new ConsulCluster(stack, 'Dc2', { datacenter: 'dc2', address: 'b:1', peerThroughMeshGateways: false });
+    new ClusterPeering(stack, 'P', { acceptor: dc2.defaultPartition, dialer: dc1.defaultPartition });
+    new ProxyDefaults(stack, 'Mine', { cluster: dc1, meshGatewayMode: MeshGatewayMode.NONE });
+    expect(() => Testing.synth(stack, true)).toThrow(
+      '[test/Mine] meshGatewayMode "none" on the proxy-defaults of cluster "dc1", which carries peered traffic, where Consul does not allow MeshGatewayMode.NONE',
+    );
   });
 });

@@ -28,4 +28,20 @@ describe('ServiceDefaults', () => {
       /serviceName "Api" is not a service name Consul accepts .*e\.g\. "api"/,
     );
   });
+
+  test('one entry per service: a ServiceDefaults beside the one a MeshService writes fails at synth, in either order', () => {
+    for (const serviceFirst of [true, false]) {
+      const { stack, cluster } = bareCluster();
+      const addService = () => cluster.defaultPartition.addService('Api', { port: 8080, protocol: ServiceProtocol.HTTP });
+      if (serviceFirst) addService();
+      new ServiceDefaults(stack, 'Extra', { serviceName: 'api', protocol: ServiceProtocol.GRPC, partition: cluster.defaultPartition });
+      if (!serviceFirst) addService();
+      expect(() => Testing.synth(stack, true)).toThrow(/\[test\/Extra\] serviceName "api" has a second service-defaults entry in partition "default" of cluster "dc2" \(test\/Dc2\/Partitions\/default\/Api\/Defaults\); Consul keeps one per service/);
+    }
+    // another service, or the same name in another partition, is no twin
+    const { stack, cluster } = bareCluster();
+    cluster.defaultPartition.addService('Api', { port: 8080, protocol: ServiceProtocol.HTTP });
+    new ServiceDefaults(stack, 'Web', { serviceName: 'web', protocol: ServiceProtocol.HTTP, partition: cluster.defaultPartition });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+  });
 });

@@ -7,6 +7,7 @@ import {
   IntentionAction,
   IntentionSource,
   MeshConfigEntry,
+  MeshGatewayMode,
   ProxyDefaults,
   ServiceDefaults,
   ServiceIntentions,
@@ -476,6 +477,51 @@ export const CONFIG_ENTRIES: InvalidProgram[] = [
   },
 
   // ---- mesh ------------------------------------------------------------------------------------------
+  {
+    name: 'proxy-defaults: a second entry next to the cluster\'s own',
+    rule: 'proxy-defaults.second-entry',
+    build: (app) => {
+      const { stack, dc1 } = oneCluster(app);
+      new ProxyDefaults(stack, 'ProxyDefaults', { cluster: dc1, protocol: 'http' });
+    },
+    at: 'synth',
+    path: 'mesh/ProxyDefaults',
+    prop: 'cluster',
+    value: 'dc1',
+    fix: 'keep one per cluster: remove the extra one, or set manageMeshDefaults: false on the cluster to write your own',
+    also: ['has a second proxy-defaults entry (mesh/Dc1/ProxyDefaults)'],
+    messages: 2,
+  },
+  {
+    name: 'proxy-defaults: mode none in a hand-written entry of a peered cluster',
+    rule: 'proxy-defaults.mode-none-peered',
+    build: (app) => {
+      const { stack, dc1 } = peered(app, { dc1: { manageMeshDefaults: false } });
+      new ProxyDefaults(stack, 'ProxyDefaults', { cluster: dc1, meshGatewayMode: MeshGatewayMode.NONE });
+    },
+    at: 'synth',
+    path: 'mesh/ProxyDefaults',
+    prop: 'meshGatewayMode',
+    value: 'none',
+    fix: 'use MeshGatewayMode.REMOTE or MeshGatewayMode.LOCAL',
+    also: ['on the proxy-defaults of cluster "dc1", which carries peered traffic'],
+  },
+  {
+    name: 'service-defaults: a ServiceDefaults beside the one a service writes from its protocol',
+    rule: 'service-defaults.second-entry',
+    build: (app) => {
+      const { stack, dc1 } = oneCluster(app);
+      dc1.defaultPartition.addService('Api', { port: 8080, protocol: ServiceProtocol.HTTP });
+      new ServiceDefaults(stack, 'ApiDefaults', { serviceName: 'api', protocol: ServiceProtocol.GRPC, partition: dc1.defaultPartition });
+    },
+    at: 'synth',
+    path: 'mesh/ApiDefaults',
+    prop: 'serviceName',
+    value: 'api',
+    fix: 'keep one: a MeshService writes its own from its protocol and meshGatewayMode',
+    also: ['has a second service-defaults entry in partition "default" of cluster "dc1"'],
+    messages: 2,
+  },
   {
     name: 'mesh: a second mesh entry next to the cluster\'s own',
     rule: 'mesh.second-entry',
