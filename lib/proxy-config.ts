@@ -48,9 +48,16 @@ export interface EnvoyBootstrapOptions {
   readonly tracingJson?: string;
   /** `envoy_stats_tags`: extra tags ("key=value") on every metric. @default - none */
   readonly statsTags?: string[];
-  /** `envoy_statsd_url`: a statsd sink ("udp://127.0.0.1:8125"). @default - none */
+  /**
+   * `envoy_statsd_url`: a statsd sink. Checked as Consul reads it: `udp://<ip>:<port>` (`${HOST_IP}` may stand
+   * for the host), `unix:///path`, or `$ENV_VAR` naming a variable that holds one.
+   * @default - none
+   */
   readonly statsdUrl?: string;
-  /** `envoy_dogstatsd_url`: a DogStatsD sink. @default - none */
+  /**
+   * `envoy_dogstatsd_url`: a DogStatsD sink, in the same forms as `statsdUrl`.
+   * @default - none
+   */
   readonly dogstatsdUrl?: string;
   /** `envoy_prometheus_bind_addr`: serve Prometheus metrics on this "address:port". @default - not served */
   readonly prometheusBindAddr?: string;
@@ -113,7 +120,7 @@ export interface SidecarProxyOptions extends EnvoyBootstrapOptions {
   readonly listenerTracingJson?: string;
 }
 
-type Kind = 'string' | 'json' | 'duration' | 'strings' | 'bool' | 'count' | 'seconds' | 'ms' | 'address' | 'dns' | 'balance';
+type Kind = 'string' | 'json' | 'duration' | 'strings' | 'bool' | 'count' | 'seconds' | 'ms' | 'address' | 'dns' | 'balance' | 'sink';
 
 /** Every typed option: its prop, its key, its kind. */
 const BOOTSTRAP: Array<[keyof EnvoyBootstrapOptions, string, Kind]> = [
@@ -124,8 +131,8 @@ const BOOTSTRAP: Array<[keyof EnvoyBootstrapOptions, string, Kind]> = [
   ['statsFlushInterval', 'envoy_stats_flush_interval', 'duration'],
   ['tracingJson', 'envoy_tracing_json', 'json'],
   ['statsTags', 'envoy_stats_tags', 'strings'],
-  ['statsdUrl', 'envoy_statsd_url', 'string'],
-  ['dogstatsdUrl', 'envoy_dogstatsd_url', 'string'],
+  ['statsdUrl', 'envoy_statsd_url', 'sink'],
+  ['dogstatsdUrl', 'envoy_dogstatsd_url', 'sink'],
   ['prometheusBindAddr', 'envoy_prometheus_bind_addr', 'address'],
   ['statsBindAddr', 'envoy_stats_bind_addr', 'address'],
 ];
@@ -164,6 +171,12 @@ const GATEWAY_PROPS = new Set<string>([...GATEWAY.map(([prop]) => prop), 'bindAd
 const SIDECAR_PROPS = new Set<string>([...SIDECAR.map(([prop]) => prop), 'rawConfig']);
 
 const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+/**
+ * A stats sink address as Consul 1.14 turns it into Envoy's (command/connect/envoy/bootstrap_config.go
+ * `generateStatsSinkJSON`): `udp://host:port` (the port is required) or `unix:///path`; a value starting with
+ * "$" names an environment variable read when Envoy starts, which cannot be checked here.
+ */
+const STATS_SINK = /^(udp:\/\/[^\s/:]+:\d{1,5}|unix:\/\/\/\S+)$/;
 const DNS_DISCOVERY_TYPES: string[] = [EnvoyDnsDiscoveryType.LOGICAL_DNS, EnvoyDnsDiscoveryType.STRICT_DNS];
 
 /** Checks `options` of a gateway now (reported on `scope`) and returns the `Proxy.Config` keys it writes. */
@@ -243,6 +256,7 @@ function assertKnownOptions(scope: IConstruct, options: object, known: ReadonlyS
 /** What a string option looks like, for the message that refuses another type. */
 const STRING_EXAMPLE: Partial<Record<Kind, string>> = {
   string: '"udp://127.0.0.1:8125"',
+  sink: '"udp://127.0.0.1:8125"',
   json: 'JSON.stringify({ ... })',
   duration: '"10s"',
   address: '"0.0.0.0:9102"',
@@ -305,6 +319,16 @@ function check(scope: IConstruct, prop: string, value: any, kind: Kind): void {
           value,
           problem: 'is not an Envoy DNS discovery type (Consul would treat it as LOGICAL_DNS)',
           fix: 'use EnvoyDnsDiscoveryType.STRICT_DNS or EnvoyDnsDiscoveryType.LOGICAL_DNS',
+        });
+      }
+      return;
+    case 'sink':
+      if (!value.startsWith('$') && !STATS_SINK.test(value.replace(/\$\{HOST_IP\}/g, 'host'))) {
+        throw new ValidationError(scope, {
+          prop,
+          value,
+          problem: 'is not a stats sink address Consul can turn into Envoy\'s (udp://<ip>:<port> or unix:///<path>)',
+          fix: 'e.g. "udp://127.0.0.1:8125", "udp://${HOST_IP}:8125", "unix:///var/run/dogstatsd.sock" or "$STATSD_URL"',
         });
       }
       return;

@@ -167,6 +167,20 @@ describe('Proxy.Config options', () => {
     // Consul reads the discovery type case-insensitively.
     expect(() => gateway('G3', { dnsDiscoveryType: 'strict_dns' })()).not.toThrow();
   });
+
+  test('checks stats sink addresses as Consul turns them into Envoy\'s, leaving environment variables to Envoy\'s start', () => {
+    const { dc1 } = peeredPair();
+    const p = dc1.defaultPartition;
+    const e = (f: () => unknown) => validationErrorOf(f).message;
+    for (const [id, bad] of [['A', '127.0.0.1:8125'], ['B', 'udp://127.0.0.1'], ['C', 'tcp://127.0.0.1:8125'], ['D', 'unix://relative.sock']] as const) {
+      expect(e(() => p.addService(id, { port: 1000, proxy: { dogstatsdUrl: bad } }))).toMatch(
+        /proxy.dogstatsdUrl ".*" is not a stats sink address Consul can turn into Envoy's \(udp:\/\/<ip>:<port> or unix:\/\/\/<path>\); e.g. "udp:\/\/127.0.0.1:8125"/,
+      );
+    }
+    for (const [id, good] of [['E', 'udp://${HOST_IP}:8125'], ['F', 'unix:///var/run/dogstatsd.sock'], ['G', '$STATSD_URL'], ['H', 'udp://statsd.local:8125']] as const) {
+      expect(() => p.addService(id, { port: 1000, proxy: { statsdUrl: good } })).not.toThrow();
+    }
+  });
 });
 
 describe('service-level gateway mode', () => {

@@ -416,6 +416,17 @@ export const SCOPES: InvalidProgram[] = [
     fix: 'e.g. "0.0.0.0:9102"',
   },
   {
+    name: 'proxy: a statsd sink without a scheme',
+    rule: 'proxy.value',
+    build: (app) =>
+      oneCluster(app).dc1.defaultPartition.addMeshGateway('Gateway', { lanAddress: '10.11.0.10', wanAddress: '10.10.0.11', proxy: { statsdUrl: '127.0.0.1:8125' } }),
+    at: 'construct',
+    path: `${DC1_DEFAULT}/Gateway`,
+    prop: 'proxy.statsdUrl',
+    value: '127.0.0.1:8125',
+    fix: 'e.g. "udp://127.0.0.1:8125", "udp://${HOST_IP}:8125", "unix:///var/run/dogstatsd.sock" or "$STATSD_URL"',
+  },
+  {
     name: 'proxy: a gateway keepalive probe count of zero',
     rule: 'proxy.value',
     build: (app) =>
