@@ -92,7 +92,7 @@ export class DockerHost extends Construct {
         prop,
         value: name,
         problem: `is already used on Docker host ${this.node.path} by ${holder.node.path} (container and node names must be unique)`,
-        fix: 'give the pod another name (for a service: another serviceName or namespace)',
+        fix: 'give the pod another name (for a service: another serviceName or namespace; pod names start with the datacenter with "_" as "-", so datacenters "a_b" and "a-b" clash: rename one)',
       });
     }
     this.names.set(name, owner);

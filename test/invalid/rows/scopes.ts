@@ -266,7 +266,7 @@ export const SCOPES: InvalidProgram[] = [
     path: 'mesh/Dc1/Partitions/default/GatewayLike/DataPlane/Pod',
     prop: 'podName',
     value: 'dc1-default-gateway',
-    fix: 'give the pod another name (for a service: another serviceName or namespace)',
+    fix: 'give the pod another name (for a service: another serviceName or namespace; pod names start with the datacenter with "_" as "-"',
     also: ['(container and node names must be unique)'],
   },
   // ---- Failover --------------------------------------------------------------------------------------
