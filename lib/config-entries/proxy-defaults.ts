@@ -57,8 +57,8 @@ export class ProxyDefaults extends Construct {
     this.node.addValidation({
       validate: () => {
         const messages: string[] = [];
-        // The cluster's own entry carries the cluster's mode, which the cluster checks itself.
-        if (this.meshGatewayMode === MeshGatewayMode.NONE && cluster.peerings.length > 0 && this.meshGatewayMode !== cluster.meshGatewayMode) {
+        // A cluster whose own mode is none reports it itself (its own entry carries that mode).
+        if (this.meshGatewayMode === MeshGatewayMode.NONE && cluster.meshGatewayMode !== MeshGatewayMode.NONE && cluster.peerings.length > 0) {
           messages.push(errors.modeNoneForPeers('meshGatewayMode', `the proxy-defaults of cluster "${cluster.datacenter}", which`));
         }
         const twins = registered<ProxyDefaults>(cluster, KIND.PROXY_DEFAULTS).filter((e) => e !== this);

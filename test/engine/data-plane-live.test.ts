@@ -8,42 +8,35 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdktf';
-import { DATA_PLANE_SUMMARY, ensureConsul, LIVE_SUMMARY, LiveConsul, runPods, writeOperatorRules } from './consul-live';
-import { synthesizeExample } from './conformance';
+import { DATA_PLANE_SUMMARY, ensureConsul, LIVE_SUMMARY, LiveApp, LiveConsul, runPods, synthesizeForLive } from './consul-live';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 const TEN_MINUTES = 600_000;
 
 let consul: LiveConsul;
 let work: string;
+let lab: LiveApp;
 let labStacks: string[];
 
 beforeAll(() => {
   consul = ensureConsul();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'data-plane-live-'));
   // lab (networks, servers) first, then mesh: the order the lab's README deploys them in
-  const lab = synthesizeExample(path.join(EXAMPLES, 'local-lab'), path.join(work, 'local-lab'));
-  labStacks = ['lab', 'mesh'].map((name) => {
-    const file = lab.stackFiles.find((f) => path.basename(path.dirname(f)) === name);
-    if (!file) throw new Error(`local-lab has no stack ${name}`);
-    return file;
-  });
+  lab = synthesizeForLive(path.join(EXAMPLES, 'local-lab'), path.join(work, 'local-lab'));
+  labStacks = stackFiles(lab, 'lab', 'mesh');
 }, 45 * 60_000);
 
 afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-/** The operator documents of an example's clusters (`-operator-rules`), from its `buildApp`. */
-function operatorRulesOf(example: string): string {
-  const dir = path.join(work, `${example}-operator`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { buildApp } = require(path.join(EXAMPLES, example, 'stack')) as { buildApp: (outdir?: string) => App };
-  const file = path.join(dir, 'operator-rules.json');
-  fs.mkdirSync(dir, { recursive: true });
-  writeOperatorRules(buildApp(dir), file);
-  return file;
+/** The files of `names`, stacks of an example synthesized with its operator documents ({@link synthesizeForLive}). */
+function stackFiles(example: LiveApp, ...names: string[]): string[] {
+  return names.map((name) => {
+    const stack = example.stacks.find((s) => s.name === name);
+    if (!stack) throw new Error(`${example.outdir} has no stack ${name}`);
+    return stack.file;
+  });
 }
 
 /**
@@ -76,7 +69,7 @@ function expectDeployed(label: string, stackFiles: string[], operatorRules?: str
 
 describe('data plane live (pods as network namespaces)', () => {
   test('examples/local-lab: servers, client agents, registrations with their own tokens, bootstraps, peering', () => {
-    expectDeployed('example local-lab', labStacks, operatorRulesOf('local-lab'));
+    expectDeployed('example local-lab', labStacks, lab.operatorRulesFile);
   }, TEN_MINUTES);
 
   test('an HA pair of mesh gateways in each partition: own pods, own policies, all registered', () => {
@@ -88,13 +81,12 @@ describe('data plane live (pods as network namespaces)', () => {
   }, TEN_MINUTES);
 
   test('examples/three-clusters: its own lab stack (three servers), then the mesh built on the declarative L3', () => {
-    const example = synthesizeExample(path.join(EXAMPLES, 'three-clusters'), path.join(work, 'three-clusters'));
-    const file = (stack: string) => example.stackFiles.find((f) => f.endsWith(path.join('stacks', stack, 'cdk.tf.json')))!;
-    expectDeployed('example three-clusters', [file('three-clusters-lab'), file('three-clusters')], operatorRulesOf('three-clusters'));
+    const example = synthesizeForLive(path.join(EXAMPLES, 'three-clusters'), path.join(work, 'three-clusters'));
+    expectDeployed('example three-clusters', stackFiles(example, 'three-clusters-lab', 'three-clusters'), example.operatorRulesFile);
   }, TEN_MINUTES);
 
   test('the default example on the local lab\'s networks and servers', () => {
-    const example = synthesizeExample(path.join(EXAMPLES, 'two-clusters'), path.join(work, 'two-clusters'));
-    expectDeployed('example two-clusters (after local-lab stack lab)', [labStacks[0], ...example.stackFiles], operatorRulesOf('two-clusters'));
+    const example = synthesizeForLive(path.join(EXAMPLES, 'two-clusters'), path.join(work, 'two-clusters'));
+    expectDeployed('example two-clusters (after local-lab stack lab)', [labStacks[0], ...example.stacks.map((s) => s.file)], example.operatorRulesFile);
   }, TEN_MINUTES);
 });
