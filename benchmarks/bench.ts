@@ -14,6 +14,9 @@
  *   BENCH_SIZES  comma-separated sizes, e.g. "10x50,10x200+dp" (default: 2x1, 5x20, 10x50, 10x200, each with
  *                and without the data plane)
  *   BENCH_JSON   also write every run (wall time, peak RSS, in-process build and synth time, CPU time) to this file
+ *   BENCH_CREATION_STACKS=off  diagnostic: both sides run without cdktf's creation stack traces
+ *                (benchmarks/no-creation-stacks.ts), which separates the library's own work from the cost of its
+ *                deeper call stacks; the last line says so. Not the issue's measure.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -42,13 +45,23 @@ interface Row {
 }
 
 const SYNTH_ONE = path.join(__dirname, 'synth-one.js');
+const NO_CREATION_STACKS = path.join(__dirname, 'no-creation-stacks.js');
+
+/** `BENCH_CREATION_STACKS=off`: the diagnostic mode (see the header). */
+function creationStacksOff(): boolean {
+  const v = process.env.BENCH_CREATION_STACKS;
+  if (v === undefined || v === '' || v === 'on') return false;
+  if (v === 'off') return true;
+  throw new Error(`BENCH_CREATION_STACKS must be "on" or "off", not "${v}"`);
+}
 
 /** One whole process of `impl` at `size`, writing into a fresh directory that is removed afterwards unless kept. */
 function runOnce(impl: Impl, size: string, keepIn?: string): Run {
   const outdir = keepIn ?? fs.mkdtempSync(path.join(os.tmpdir(), `bench-${impl}-`));
   try {
     const start = process.hrtime.bigint();
-    const child = spawnSync(process.execPath, [SYNTH_ONE, impl, size, outdir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const preload = creationStacksOff() ? ['--require', NO_CREATION_STACKS] : [];
+    const child = spawnSync(process.execPath, [...preload, SYNTH_ONE, impl, size, outdir], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
     if (child.status !== 0) {
       throw new Error(`${impl} ${size} failed (exit ${child.status ?? child.signal}):\n${child.stderr}${child.stdout}`);
@@ -175,6 +188,8 @@ function main(): void {
   const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
   log(`bench: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), ${reps} pairs per size (x2 under ${SMALL} resources)`);
   log(`bench: load average ${load()} (other work on the machine shows up in the ratios; run it on a quiet machine)`);
+  const diagnostic = creationStacksOff();
+  if (diagnostic) log('bench: DIAGNOSTIC run, both sides without cdktf creation stack traces (BENCH_CREATION_STACKS=off); not the issue\'s measure');
 
   const counts = new Map<string, { resources: number; dataSources: number }>();
   for (const size of sizes) {
@@ -201,7 +216,7 @@ function main(): void {
   console.log(table(rows));
   const ratios = rows.map((r) => ({ size: r.size, ratio: median(r.runs.lib.map((x) => x.wallMs)) / median(r.runs.twin.map((x) => x.wallMs)) }));
   const worst = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
-  console.log(`bench: worst median ratio ${worst.ratio.toFixed(2)} at ${worst.size}`);
+  console.log(`bench: worst median ratio ${worst.ratio.toFixed(2)} at ${worst.size}${diagnostic ? ' (diagnostic: without creation stack traces)' : ''}`);
 }
 
 if (require.main === module) main();
