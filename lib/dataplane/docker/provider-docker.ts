@@ -35,10 +35,15 @@ let loaded: DockerL1Modules | undefined;
 export function dockerL1(scope: IConstruct): DockerL1Modules {
   if (loaded) return loaded;
   try {
+    let network: typeof networkL1 | undefined;
     loaded = {
       container: require('@cdktf/provider-docker/lib/container'),
       image: require('@cdktf/provider-docker/lib/image'),
-      network: require('@cdktf/provider-docker/lib/network'),
+      // Only a DockerNetwork the program creates needs it (88 kB to compile): networks imported by name, as
+      // most data planes use the lab's, never load it. The package is there: the modules above loaded.
+      get network(): typeof networkL1 {
+        return (network ??= require('@cdktf/provider-docker/lib/network'));
+      },
       provider: require('@cdktf/provider-docker/lib/provider'),
     };
   } catch (e) {

@@ -1,3 +1,5 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
 import { Construct } from 'constructs';
 import { DockerHost, DockerNetwork } from '../../../lib';
 import { emptyStack, onlyResource, synthJson } from '../../fixtures/stack';
@@ -61,5 +63,34 @@ describe('DockerNetwork', () => {
     expect(() => new DockerNetwork(stack, 'Lan', { host, networkName: 'x', subnet: '10.11.0.5/24' })).toThrow(
       /^\[test\/Lan\] subnet "10.11.0.5\/24" is not an IPv4 CIDR block .*; use e.g. "10.11.0.0\/24"$/,
     );
+  });
+});
+
+describe('provider-docker network module', () => {
+  // The data plane loads @cdktf/provider-docker's network module (88 kB) only for a network it creates: a
+  // program whose pods join imported networks never compiles it. Checked in a fresh process (jest keeps its
+  // own module registry), on the compiled library that `npm test` builds first.
+  test('is loaded by the first DockerNetwork created, not by imported networks', () => {
+    const lib = path.join(__dirname, '..', '..', '..', 'lib');
+    const script = [
+      `const { App, TerraformStack } = require('cdktf');`,
+      `const lib = require(${JSON.stringify(lib)});`,
+      `const loaded = () => Object.keys(require.cache).some((k) => k.includes('@cdktf/provider-docker/lib/network/'));`,
+      `const app = new App({ outdir: require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'net-')) });`,
+      `const stack = new TerraformStack(app, 'mesh');`,
+      `const cluster = new lib.ConsulCluster(stack, 'Dc1', { datacenter: 'dc1', address: '127.0.0.1:8500' });`,
+      `const web = cluster.defaultPartition.addService('Web', { port: 9090 });`,
+      `const host = new lib.DockerHost(stack, 'Docker');`,
+      `const lan = lib.DockerNetwork.fromNetworkAttributes(stack, 'Lan', { host, networkName: 'dc1-lan', subnet: '10.11.0.0/24' });`,
+      `const plane = new lib.ClusterDataPlane(stack, 'DataPlane', { cluster, host, lan, retryJoin: ['10.11.0.2'] });`,
+      `plane.addService(web, { address: '10.11.0.20' });`,
+      `app.synth();`,
+      `const before = loaded();`,
+      `new lib.DockerNetwork(stack, 'Wan', { host, networkName: 'wan', subnet: '10.10.0.0/16' });`,
+      `console.log(JSON.stringify({ before, after: loaded() }));`,
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ before: false, after: true });
   });
 });
