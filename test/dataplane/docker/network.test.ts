@@ -76,7 +76,8 @@ describe('provider-docker network module', () => {
       `const { App, TerraformStack } = require('cdktf');`,
       `const lib = require(${JSON.stringify(lib)});`,
       `const loaded = () => Object.keys(require.cache).some((k) => k.includes('@cdktf/provider-docker/lib/network/'));`,
-      `const app = new App({ outdir: require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'net-')) });`,
+      `const outdir = require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'net-'));`,
+      `const app = new App({ outdir });`,
       `const stack = new TerraformStack(app, 'mesh');`,
       `const cluster = new lib.ConsulCluster(stack, 'Dc1', { datacenter: 'dc1', address: '127.0.0.1:8500' });`,
       `const web = cluster.defaultPartition.addService('Web', { port: 9090 });`,
@@ -88,6 +89,7 @@ describe('provider-docker network module', () => {
       `const before = loaded();`,
       `new lib.DockerNetwork(stack, 'Wan', { host, networkName: 'wan', subnet: '10.10.0.0/16' });`,
       `console.log(JSON.stringify({ before, after: loaded() }));`,
+      `require('fs').rmSync(outdir, { recursive: true, force: true });`,
     ].join('\n');
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
